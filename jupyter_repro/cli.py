@@ -1,0 +1,30 @@
+"""The `jupyter repro` command line (installed as the `jupyter-repro` script).
+
+A thin click layer: each command parses its arguments, calls one library function and prints.
+Exit codes: 0 success, 1 a negative answer (e.g. "not reproduced"), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ._version import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="jupyter-repro")
+def cli() -> None:
+    """Reproducibility for Jupyter notebooks: lineage, export, verify.
+
+    \b
+    Examples:
+      jupyter repro --version
+      jupyter repro log analysis.ipynb
+    """
+
+
+def main() -> None:
+    """Entry point of the `jupyter-repro` script."""
+    cli(prog_name="jupyter repro")

@@ -1,0 +1,112 @@
+"""Creating the database file safely, connecting to it, and running write transactions.
+
+``create_file(path)`` makes the folder (0700, with a ``.gitignore`` of ``*``) and an empty file
+(0600) *before* SQLite sees it, so the lineage, which may name data files and show error messages,
+is never readable by other users, even for an instant. ``connect(path)`` opens it in WAL mode with
+a busy timeout; it never creates a file. ``write(conn, work)`` runs ``work(conn)`` in one
+``BEGIN IMMEDIATE`` transaction, retried a few times if the database stays locked::
+
+    create_file(path)
+    conn = connect(path)
+    new_id = write(conn, lambda c: c.execute("INSERT ...").lastrowid)
+
+SQLite errors and OSErrors pass through; the store turns them into ``StoreUnavailable``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_S = 10.0
+#: Attempts at a write transaction when it still finds the database locked after the timeout.
+WRITE_ATTEMPTS = 3
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def create_file(path: Path) -> None:
+    """Create the store's folder and an empty database file with private permissions."""
+    folder = path.parent
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    if created:
+        # mkdir's mode is filtered by the umask; say it once more, exactly.
+        os.chmod(folder, DIR_MODE)
+    if created or folder.name == ".repro":
+        _write_if_missing(folder / ".gitignore", "*\n")
+    # O_CREAT without O_EXCL: two kernels starting at once may both get here; neither truncates.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+
+
+def _write_if_missing(path: Path, text: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open an existing database file (``mode=rw``: SQLite never creates it) in WAL mode."""
+    uri = path.absolute().as_uri() + "?mode=rw"
+    # isolation_level=None: no implicit BEGIN; write() says BEGIN IMMEDIATE itself.
+    # check_same_thread=False: the store serializes use with its own lock.
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.row_factory = sqlite3.Row
+        # The first statement reads the header: a corrupt file fails here, not later.
+        conn.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL only risks the last commits on power loss, never corruption.
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        conn.close()
+        raise
+    tighten_modes(path)
+    return conn
+
+
+def tighten_modes(path: Path) -> None:
+    """Make the -wal and -shm files 0600 too (SQLite copies the database's mode; be sure)."""
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):  # absent, or not ours to change: nothing to do
+            if side.stat().st_mode & 0o077:
+                os.chmod(side, FILE_MODE)
+
+
+def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``work`` in one write transaction; roll back if it raises."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            # IMMEDIATE takes the write lock up front, so two writers never deadlock
+            # upgrading from read to write; the busy timeout makes the wait quiet.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+        except sqlite3.OperationalError as exc:
+            if attempt == WRITE_ATTEMPTS or not _is_locked(exc):
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message

@@ -1,0 +1,179 @@
+"""The lineage store: one SQLite file per project, written by kernels, read by everyone else.
+
+The recorder calls, in this order, with one transaction each::
+
+    with LineageStore.open(default_db_path(notebook)) as store:
+        store.add_session(session)
+        execution_id = store.start_execution(start)     # before the cell runs
+        store.add_environment(env)                      # whenever it was captured
+        store.finish_execution(execution_id, end)       # after it ran
+
+Readers open an existing store with ``LineageStore.open(path, create=False)``, which creates
+nothing and raises :class:`StoreUnavailable` when there is no store yet. Any file or SQLite
+failure raises ``StoreUnavailable``. A store may be shared by threads (calls are serialized) and
+by processes (SQLite WAL with a busy timeout and ``BEGIN IMMEDIATE`` writes).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, TypeVar
+
+from . import connection, reads, schema, writes
+from .errors import StoreUnavailable, unavailable
+from .models import Environment, Execution, ExecutionEnd, ExecutionStart, Session, VariableState
+
+T = TypeVar("T")
+
+
+class LineageStore:
+    """A connection to one lineage database. Build it with :meth:`open`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path, create: bool = True) -> LineageStore:
+        """Open (and with ``create``, first make) the store at ``path``; run pending migrations."""
+        path = Path(path)
+        if not create and not path.is_file():
+            raise StoreUnavailable(
+                f"No lineage has been recorded yet: {path.absolute()} does not exist.", path
+            )
+        try:
+            if create:
+                connection.create_file(path)
+            conn = connection.connect(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise unavailable(path, exc, "open") from exc
+        store = cls(path, conn)
+        try:
+            with store._guard("open"):
+                if not create and not schema.is_initialized(conn):
+                    raise StoreUnavailable(
+                        f"No lineage has been recorded yet in {path.absolute()}.", path
+                    )
+                schema.migrate(conn)
+        except BaseException:
+            store.close()
+            raise
+        connection.tighten_modes(path)  # the migration's first write just made the -wal file
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> LineageStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """How many schema migrations this store has applied."""
+        return self._read(schema.schema_version)
+
+    # --- Writes: one transaction each. ---
+
+    def add_session(self, session: Session) -> None:
+        self._write(lambda c: writes.insert_session(c, session))
+
+    def start_execution(self, start: ExecutionStart) -> int:
+        """Record the code and a ``running`` execution; returns the execution id."""
+        return self._write(lambda c: writes.insert_start(c, start))
+
+    def finish_execution(self, execution_id: int, end: ExecutionEnd) -> None:
+        """Record status, timings, changed and removed variables and files; KeyError if unknown."""
+        self._write(lambda c: writes.update_end(c, execution_id, end))
+
+    def add_environment(self, env: Environment) -> str:
+        """Store ``env`` unless its id is already there; returns the id."""
+        return self._write(lambda c: writes.insert_environment(c, env))
+
+    # --- Reads. ---
+
+    def sessions(self, notebook: str | None = None) -> list[Session]:
+        """Sessions, oldest first, of one notebook or of all."""
+        return self._read(lambda c: reads.select_sessions(c, notebook))
+
+    def latest_session(self, notebook: str | None = None) -> Session | None:
+        found = self.sessions(notebook)
+        return found[-1] if found else None
+
+    def session(self, session_id: str) -> Session | None:
+        return self._read(lambda c: reads.select_session(c, session_id))
+
+    def executions(
+        self,
+        notebook: str | None = None,
+        session_id: str | None = None,
+        cell_id: str | None = None,
+        order: Literal["asc", "desc"] = "asc",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Execution]:
+        """A page of executions matching every filter given, by id (execution order)."""
+        if order not in ("asc", "desc"):
+            raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+        which = reads.Filter(notebook, session_id, cell_id)
+        return self._read(
+            lambda c: reads.select_executions(c, which, order == "desc", limit, offset)
+        )
+
+    def count_executions(
+        self, notebook: str | None = None, session_id: str | None = None, cell_id: str | None = None
+    ) -> int:
+        """How many executions match; for paging."""
+        which = reads.Filter(notebook, session_id, cell_id)
+        return self._read(lambda c: reads.count_executions(c, which))
+
+    def execution(self, execution_id: int) -> Execution | None:
+        which = reads.Filter(execution_id=execution_id)
+        found = self._read(lambda c: reads.select_executions(c, which, False, 1, 0))
+        return found[0] if found else None
+
+    def environment(self, env_id: str) -> Environment | None:
+        return self._read(lambda c: reads.select_environment(c, env_id))
+
+    def live_state(self, session_id: str) -> dict[str, VariableState]:
+        """Every variable alive at the end of the session, with its latest recorded state."""
+        return self._read(lambda c: reads.live_state(c, session_id))
+
+    def code(self, code_hash: str) -> str | None:
+        """The text of the code with this hash (see ``code_hash``)."""
+        return self._read(lambda c: reads.select_code(c, code_hash))
+
+    # --- Plumbing. ---
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._guard("write to"):
+            return connection.write(self._conn, work)
+
+    def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._guard("read"):
+            # One read transaction: a page and its variables come from the same snapshot.
+            self._conn.execute("BEGIN")
+            try:
+                return work(self._conn)
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise unavailable(self.path, exc, doing) from exc

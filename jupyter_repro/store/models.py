@@ -1,0 +1,129 @@
+"""Plain, frozen records that the store hands to everyone else.
+
+The store is the only code that knows SQL; the recorder builds these records and passes them in,
+and exporters, the CLI and the server get them back. Nothing here holds a variable's value: only
+its hash and a small summary (shape, length, dtype, nbytes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Execution statuses. ``running`` is what is written before the cell runs; a record still
+#: ``running`` whose kernel process is gone is reported as ``interrupted``.
+STATUS_RUNNING = "running"
+STATUS_OK = "ok"
+STATUS_ERROR = "error"
+STATUS_INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class VariableState:
+    """The recorded state of one user variable after an execution changed it."""
+
+    name: str
+    hash: str
+    type: str
+    summary: dict[str, Any] = field(default_factory=dict)
+    #: False when a size budget stopped the hash short of the whole value.
+    complete: bool = True
+    #: True when the value is opaque (``opaque:<type>`` hash): a generator, file, lock...
+    unhashable: bool = False
+
+
+@dataclass(frozen=True)
+class FileAccess:
+    """One data file an execution read or wrote, as it was when the execution ended."""
+
+    path: str  # relative to the project root, POSIX separators
+    mode: str  # "read" or "write"
+    hash: str | None  # None when the file no longer exists (deleted by the cell)
+    size: int | None
+    mtime_ns: int | None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A captured environment; ``id`` is a content hash, so it is stored once per distinct one."""
+
+    id: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Session:
+    """One kernel lifetime under the recorder."""
+
+    id: str
+    kernel_id: str | None
+    notebook: str | None  # absolute path, or None for plain IPython
+    started: str  # ISO 8601, UTC
+    pid: int
+    hostname: str
+    kernel_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionStart:
+    """What is known before a cell runs; written first so a killed kernel leaves a trace."""
+
+    session_id: str
+    notebook: str | None
+    cell_id: str | None
+    code: str
+    started: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class ExecutionEnd:
+    """What the recorder learnt once the cell finished."""
+
+    execution_count: int | None
+    ended: str
+    duration_ms: float
+    status: str
+    error_name: str | None = None
+    error_message: str | None = None
+    env_id: str | None = None
+    #: Fingerprints of the global RNG states after the cell ({"random": ..., "numpy": ...}).
+    rng: dict[str, str] = field(default_factory=dict)
+    changed: tuple[VariableState, ...] = ()
+    removed: tuple[str, ...] = ()
+    files: tuple[FileAccess, ...] = ()
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One recorded execution of a cell, as read back from the store."""
+
+    id: int
+    session_id: str
+    notebook: str | None
+    cell_id: str | None
+    execution_count: int | None
+    code: str
+    code_hash: str
+    started: str
+    ended: str | None
+    duration_ms: float | None
+    status: str
+    error_name: str | None
+    error_message: str | None
+    env_id: str | None
+    rng: dict[str, str] = field(default_factory=dict)
+    changed: tuple[VariableState, ...] = ()
+    removed: tuple[str, ...] = ()
+    files: tuple[FileAccess, ...] = ()
+
+    @property
+    def unhashable(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.changed if v.unhashable)
+
+    @property
+    def files_read(self) -> tuple[FileAccess, ...]:
+        return tuple(f for f in self.files if f.mode == "read")
+
+    @property
+    def files_written(self) -> tuple[FileAccess, ...]:
+        return tuple(f for f in self.files if f.mode == "write")

@@ -1,0 +1,105 @@
+"""The SQL of each recorder call. Every function runs inside the caller's one transaction.
+
+Use through :class:`~jupyter_repro.store.lineage_store.LineageStore`, which wraps each call in
+``connection.write``; these functions never commit::
+
+    write(conn, lambda c: insert_session(c, session))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from datetime import datetime, timezone
+from typing import Any
+
+from .models import STATUS_RUNNING, Environment, ExecutionEnd, ExecutionStart, Session
+
+
+def code_hash(text: str) -> str:
+    """The content address of a cell's code: SHA-256 hex of its UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def to_json(value: Any) -> str:
+    # Sorted keys: equal data gives equal text. default=str: a numpy scalar in a summary must
+    # not cost the whole execution record.
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def insert_session(conn: sqlite3.Connection, s: Session) -> None:
+    conn.execute(
+        """INSERT INTO sessions (id, kernel_id, notebook, started, pid, hostname, kernel_name)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET kernel_id = excluded.kernel_id,
+            notebook = excluded.notebook, started = excluded.started, pid = excluded.pid,
+            hostname = excluded.hostname, kernel_name = excluded.kernel_name""",
+        (s.id, s.kernel_id, s.notebook, s.started, s.pid, s.hostname, s.kernel_name),
+    )
+
+
+def insert_start(conn: sqlite3.Connection, start: ExecutionStart) -> int:
+    digest = code_hash(start.code)
+    conn.execute("INSERT OR IGNORE INTO code (hash, text) VALUES (?, ?)", (digest, start.code))
+    cursor = conn.execute(
+        """INSERT INTO executions (session_id, notebook, cell_id, code_hash, started, status)
+        VALUES (?, ?, ?, ?, ?, ?)""",
+        (start.session_id, start.notebook, start.cell_id, digest, start.started, STATUS_RUNNING),
+    )
+    assert cursor.lastrowid is not None  # always set after a one-row INSERT
+    return cursor.lastrowid
+
+
+def update_end(conn: sqlite3.Connection, execution_id: int, end: ExecutionEnd) -> None:
+    cursor = conn.execute(
+        """UPDATE executions SET execution_count = ?, ended = ?, duration_ms = ?, status = ?,
+            error_name = ?, error_message = ?, env_id = ?, rng = ? WHERE id = ?""",
+        (
+            end.execution_count,
+            end.ended,
+            end.duration_ms,
+            end.status,
+            end.error_name,
+            end.error_message,
+            end.env_id,
+            to_json(end.rng),
+            execution_id,
+        ),
+    )
+    if cursor.rowcount != 1:
+        raise KeyError(f"no execution {execution_id} in the lineage store")
+    # A name both rebound and deleted in one cell exists at the end: "changed" wins.
+    bound = {v.name for v in end.changed}
+    removed = [(execution_id, name) for name in end.removed if name not in bound]
+    # Finishing twice (a retried hook) keeps the latest report only; OR REPLACE absorbs a name
+    # or file the recorder listed twice.
+    conn.execute("DELETE FROM variables WHERE execution_id = ?", (execution_id,))
+    conn.execute("DELETE FROM files WHERE execution_id = ?", (execution_id,))
+    conn.executemany(
+        """INSERT OR REPLACE INTO variables
+        (execution_id, name, hash, type, summary, complete, unhashable, removed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 0)""",
+        [
+            (execution_id, v.name, v.hash, v.type, to_json(v.summary), v.complete, v.unhashable)
+            for v in end.changed
+        ],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO variables (execution_id, name, removed) VALUES (?, ?, 1)", removed
+    )
+    conn.executemany(
+        """INSERT OR REPLACE INTO files (execution_id, path, mode, hash, size, mtime_ns)
+        VALUES (?, ?, ?, ?, ?, ?)""",
+        [(execution_id, f.path, f.mode, f.hash, f.size, f.mtime_ns) for f in end.files],
+    )
+
+
+def insert_environment(conn: sqlite3.Connection, env: Environment) -> str:
+    # The id is a content hash: a second insert of the same id is the same environment.
+    captured = datetime.now(timezone.utc).isoformat()
+    conn.execute(
+        "INSERT OR IGNORE INTO environments (id, captured, data) VALUES (?, ?, ?)",
+        (env.id, captured, to_json(env.data)),
+    )
+    return env.id
