@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from ._version import __version__
+from .._version import __version__
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -28,3 +28,14 @@ def cli() -> None:
 def main() -> None:
     """Entry point of the `jupyter-repro` script."""
     cli(prog_name="jupyter repro")
+
+
+def _register() -> None:
+    """Attach every sub-command to the group."""
+    from .lineage_commands import env, log, state
+
+    for command in (log, state, env):
+        cli.add_command(command)
+
+
+_register()

@@ -1,0 +1,47 @@
+"""Open the lineage store for a command, turning every problem into a one-line usage error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..store import LineageStore, Session, StoreUnavailable, default_db_path
+
+
+def notebook_key(notebook: str | None) -> str | None:
+    """The notebook as the recorder stores it: an absolute, resolved path."""
+    return str(Path(notebook).expanduser().resolve()) if notebook else None
+
+
+def open_store(notebook: str | None, db: str | None) -> LineageStore | None:
+    """The store that holds ``notebook``'s lineage, or None when nothing was recorded yet.
+
+    A notebook path that does not exist is an input error (exit 2) unless the store still holds
+    its lineage, which happens when the notebook was deleted or moved after it ran.
+    """
+    path = Path(db).expanduser() if db else default_db_path(Path(notebook) if notebook else None)
+    try:
+        store = LineageStore.open(path, create=False)
+    except StoreUnavailable as exc:
+        if not path.exists():
+            store = None
+        else:
+            raise click.UsageError(str(exc)) from exc
+    if notebook and not Path(notebook).exists():
+        known = store is not None and store.latest_session(notebook_key(notebook)) is not None
+        if not known:
+            raise click.UsageError(f"No such notebook: {notebook}")
+    return store
+
+
+def pick_session(
+    store: LineageStore | None, notebook: str | None, session: str | None
+) -> Session | None:
+    """The session named by ``--session`` (which must exist), else the latest one."""
+    if session:
+        found = store.session(session) if store else None
+        if found is None:
+            raise click.UsageError(f"Unknown session: {session}")
+        return found
+    return store.latest_session(notebook_key(notebook)) if store else None
