@@ -33,8 +33,9 @@ def main() -> None:
 def _register() -> None:
     """Attach every sub-command to the group."""
     from .lineage_commands import env, log, state
+    from .run_command import run
 
-    for command in (log, state, env):
+    for command in (log, state, env, run):
         cli.add_command(command)
 
 

@@ -1,13 +1,41 @@
-"""The kernel-side recorder, loaded with `%load_ext jupyter_repro` or the `repro-python3` kernel."""
+"""The kernel-side recorder, loaded with `%load_ext jupyter_repro` or the `repro-python3` kernel.
+
+Registers one :class:`~.session_recorder.Recorder` per shell on IPython's public events; loading
+twice is harmless, unloading stops recording.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+_ATTRIBUTE = "_jupyter_repro_recorder"
+log = logging.getLogger("jupyter_repro.recorder")
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Attach the recorder to this shell."""
+    """Attach the recorder to this shell, unless it is already attached."""
+    if getattr(ipython, _ATTRIBUTE, None) is not None:
+        return
+    try:
+        from .session_recorder import Recorder
+
+        recorder = Recorder(ipython)
+    except Exception:  # never break the kernel's start-up
+        log.exception("jupyter-repro: the recorder could not start")
+        print("[jupyter-repro] the recorder could not start; see the kernel log.")
+        return
+    ipython.events.register("pre_run_cell", recorder.pre_run_cell)
+    ipython.events.register("post_run_cell", recorder.post_run_cell)
+    setattr(ipython, _ATTRIBUTE, recorder)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """Detach the recorder from this shell."""
+    """Detach the recorder from this shell and release its resources."""
+    recorder = getattr(ipython, _ATTRIBUTE, None)
+    if recorder is None:
+        return
+    ipython.events.unregister("pre_run_cell", recorder.pre_run_cell)
+    ipython.events.unregister("post_run_cell", recorder.post_run_cell)
+    recorder.close()
+    setattr(ipython, _ATTRIBUTE, None)

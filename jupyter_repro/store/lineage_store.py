@@ -40,8 +40,12 @@ class LineageStore:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path, create: bool = True) -> LineageStore:
-        """Open (and with ``create``, first make) the store at ``path``; run pending migrations."""
+    def open(cls, path: Path, create: bool = True, isolated: bool = False) -> LineageStore:
+        """Open (and with ``create``, first make) the store at ``path``; run pending migrations.
+
+        ``isolated``: apply migrations in a child process (the recorder passes it, so a kernel
+        never imports sqlite-utils, and through it pandas; see ``schema``).
+        """
         path = Path(path)
         if not create and not path.is_file():
             raise StoreUnavailable(
@@ -60,7 +64,7 @@ class LineageStore:
                     raise StoreUnavailable(
                         f"No lineage has been recorded yet in {path.absolute()}.", path
                     )
-                schema.migrate(conn)
+                schema.migrate(conn, path, isolated=isolated)
         except BaseException:
             store.close()
             raise

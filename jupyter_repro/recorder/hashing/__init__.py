@@ -1,0 +1,6 @@
+"""Content hashing of kernel values; the public API is re-exported by ``state_hash``."""
+
+from ._api import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value
+from ._identity import identity_key
+
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_MAX_OBJECTS", "ValueDigest", "hash_value", "identity_key"]

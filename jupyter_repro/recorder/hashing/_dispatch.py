@@ -1,0 +1,99 @@
+"""Which spec hashes which type: resolved once per class by walking its MRO, then cached.
+
+numpy, pandas, pyarrow and torch handlers are imported only when the library is already in
+``sys.modules`` (an object of theirs can only exist then), so hashing never imports them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import Any
+
+from . import _builtins, _objects, _stdlib
+from ._core import LEAF, MUTABLE, Hasher, Spec
+from ._names import id_cached, is_transparent, module_root, mro_of, qualname
+from ._objects import OBJECT, OPAQUE, instance_attrs
+
+_LIBRARIES = {"numpy": "_numpy", "pandas": "_pandas", "pyarrow": "_arrow", "torch": "_torch"}
+_STATIC: dict[int, tuple[type, Spec]] = {
+    id(cls): (cls, spec)
+    for table in (_builtins.SPECS, _stdlib.SPECS, _objects.SPECS)
+    for cls, spec in table.items()
+}
+
+
+def _opaque_bases() -> set[int]:
+    """ids of classes whose instances are handles to outside state, never values."""
+    found: list[Any] = [
+        types.GeneratorType,
+        types.CoroutineType,
+        types.AsyncGeneratorType,
+        types.FrameType,
+        types.TracebackType,
+    ]
+    wanted = {
+        "_io": ("_IOBase",),
+        "_thread": ("LockType", "RLock"),
+        "threading": ("Event", "Condition", "Semaphore", "Barrier", "Thread"),
+        "_socket": ("socket",),
+        "socket": ("socket",),
+        "mmap": ("mmap",),
+        "select": ("epoll", "poll", "kqueue"),
+        "_asyncio": ("Future", "Task"),
+        "asyncio": ("AbstractEventLoop",),
+    }
+    for module_name, names in wanted.items():
+        module = sys.modules.get(module_name)
+        if module is not None:
+            found.extend(vars(module).get(name) for name in names)
+    return {id(cls) for cls in found if isinstance(cls, type)}
+
+
+def _library_spec(klass: type) -> Spec | None:
+    root = module_root(klass)
+    if root not in _LIBRARIES or root not in sys.modules:
+        return None
+    handlers = importlib.import_module(f"{__package__}.{_LIBRARIES[root]}")
+    spec: Spec | None = handlers.spec_for_class(klass)
+    return spec
+
+
+def _subclass(base: Spec) -> Spec:
+    """A user subclass of a handled type: its name, the base content, then its own attrs."""
+
+    def body(h: Hasher, obj: object) -> None:
+        h.name(qualname(type(obj)))
+        base.body(h, obj)
+        instance_attrs(h, obj)
+
+    kind = MUTABLE if base.kind == LEAF else base.kind
+    return Spec(b"+" + base.tag, body, kind, base.key)
+
+
+def _resolve(cls: type) -> Spec:
+    mro = mro_of(cls)
+    opaque = _opaque_bases()
+    if any(id(klass) in opaque for klass in mro):
+        return OPAQUE
+    enum_base = sys.modules["enum"].Enum
+    for klass in mro:
+        if klass is enum_base:
+            # Before int/str: an IntEnum member is an enum first.
+            return _stdlib.SPECS[klass]
+    zoneinfo = _stdlib.zoneinfo_spec()
+    for klass in mro:
+        hit = _STATIC.get(id(klass))
+        spec = hit[1] if hit is not None and hit[0] is klass else None
+        for zone_cls, zone_spec in zoneinfo.items():
+            if zone_cls is klass:
+                spec = zone_spec
+        if spec is None:
+            spec = _library_spec(klass)
+        if spec is not None:
+            return spec if klass is cls or spec.subclasses else _subclass(spec)
+    return OBJECT if is_transparent(cls) else OPAQUE
+
+
+spec_for = id_cached(_resolve)

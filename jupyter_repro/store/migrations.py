@@ -1,0 +1,65 @@
+"""The schema's migrations, append only, as sqlite-utils ``Migrations``.
+
+To change the schema, ADD a function decorated with ``@MIGRATIONS()`` at the end of this module
+and its name to ``schema.MIGRATION_NAMES``; never edit or reorder one that has shipped: stores in
+the wild have already applied it.
+
+This module imports sqlite-utils, which imports pandas and numpy when they are installed: it is
+only imported when a migration is pending (see ``schema.migrate``), never on a kernel's hot path.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .schema import MIGRATION_SET
+
+MIGRATIONS = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, *statements: str) -> None:
+    for statement in statements:
+        db.execute(statement)
+
+
+# --- Migrations: append only, below this line. ---
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY, kernel_id TEXT, notebook TEXT, started TEXT NOT NULL,
+            pid INTEGER NOT NULL, hostname TEXT NOT NULL, kernel_name TEXT)""",
+        "CREATE INDEX sessions_notebook ON sessions (notebook, started)",
+        "CREATE TABLE code (hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
+        """CREATE TABLE environments (
+            id TEXT PRIMARY KEY, captured TEXT NOT NULL, data TEXT NOT NULL)""",
+        """CREATE TABLE executions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            notebook TEXT, cell_id TEXT, execution_count INTEGER,
+            code_hash TEXT NOT NULL REFERENCES code (hash),
+            started TEXT NOT NULL, ended TEXT, duration_ms REAL, status TEXT NOT NULL,
+            error_name TEXT, error_message TEXT,
+            env_id TEXT REFERENCES environments (id), rng TEXT NOT NULL DEFAULT '{}')""",
+        "CREATE INDEX executions_session ON executions (session_id, id)",
+        "CREATE INDEX executions_notebook ON executions (notebook, id)",
+        "CREATE INDEX executions_cell ON executions (cell_id, id)",
+        # rowid kept (not WITHOUT ROWID) so rows read back in the order the recorder gave them.
+        """CREATE TABLE variables (
+            execution_id INTEGER NOT NULL REFERENCES executions (id),
+            name TEXT NOT NULL, hash TEXT, type TEXT, summary TEXT NOT NULL DEFAULT '{}',
+            complete INTEGER NOT NULL DEFAULT 1, unhashable INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (execution_id, name))""",
+        # For "where did this variable / this file change?", across sessions.
+        "CREATE INDEX variables_name ON variables (name, execution_id)",
+        """CREATE TABLE files (
+            execution_id INTEGER NOT NULL REFERENCES executions (id),
+            path TEXT NOT NULL, mode TEXT NOT NULL CHECK (mode IN ('read', 'write')),
+            hash TEXT, size INTEGER, mtime_ns INTEGER,
+            PRIMARY KEY (execution_id, path, mode))""",
+        "CREATE INDEX files_path ON files (path, execution_id)",
+    )
