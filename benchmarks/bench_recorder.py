@@ -5,6 +5,7 @@ Runs the same cells through nbclient in a plain `python3` kernel and in the reco
 
   (a) 200 trivial cells: median added time per cell (target <= 2 ms)
   (b) 50 cells working on 10 MB arrays: total time ratio (target <= 1.3x)
+  (a) and (b) are the median of three plain/recording pairs.
   (c) one cell touching a small variable while 2 GB of untouched arrays sit in the namespace:
       added time for that cell (target <= 20 ms)
   (d) hashing a 1 GB array: hash_value throughput against raw single-core xxh3 measured here
@@ -46,10 +47,17 @@ def both(cells: list[str], workdir: Path) -> tuple[list[float], list[float]]:
     return cell_times("python3", cells, workdir), cell_times("repro-python3", cells, workdir)
 
 
+#: Each kernel comparison is repeated and the median taken: a 2-core machine is noisy.
+REPEATS = 3
+
+
 def bench_trivial(n: int, workdir: Path) -> tuple[str, float, float, bool]:
     cells = ["x = 0"] + [f"x = x + {i}" for i in range(n)]
-    plain, repro = both(cells, workdir)
-    added_ms = (statistics.median(repro[1:]) - statistics.median(plain[1:])) * 1000
+    added = []
+    for _ in range(REPEATS):
+        plain, repro = both(cells, workdir)
+        added.append(statistics.median(repro[1:]) - statistics.median(plain[1:]))
+    added_ms = statistics.median(added) * 1000
     return (f"(a) {n} trivial cells: median added per cell", added_ms, 2.0, added_ms <= 2.0)
 
 
@@ -64,8 +72,11 @@ def bench_arrays(n: int, mb: int, workdir: Path) -> tuple[str, float, float, boo
         "a = np.cumsum(a) / len(a)",
     ]
     cells = [setup] + [work[i % len(work)] for i in range(n)]
-    plain, repro = both(cells, workdir)
-    ratio = sum(repro[1:]) / sum(plain[1:])
+    ratios = []
+    for _ in range(REPEATS):
+        plain, repro = both(cells, workdir)
+        ratios.append(sum(repro[1:]) / sum(plain[1:]))
+    ratio = statistics.median(ratios)
     return (f"(b) {n} cells on {mb} MB arrays: time ratio", ratio, 1.3, ratio <= 1.3)
 
 

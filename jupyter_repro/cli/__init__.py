@@ -32,10 +32,12 @@ def main() -> None:
 
 def _register() -> None:
     """Attach every sub-command to the group."""
+    from .export_command import export
     from .lineage_commands import env, log, state
     from .run_command import run
+    from .verify_command import verify
 
-    for command in (log, state, env, run):
+    for command in (log, state, env, run, export, verify):
         cli.add_command(command)
 
 

@@ -88,7 +88,9 @@ def test_ordered_dict_hash_follows_order() -> None:
 
 
 def test_defaultdict_factory_is_part_of_the_hash() -> None:
-    assert h(collections.defaultdict(list, a=[])) != h(collections.defaultdict(set, a=[]))
+    with_list: Any = collections.defaultdict(list, a=[])
+    with_set: Any = collections.defaultdict(set, a=[])
+    assert h(with_list) != h(with_set)
     assert h(collections.defaultdict(list, a=[1])) == h(collections.defaultdict(list, a=[1]))
 
 
@@ -207,7 +209,7 @@ def test_view_shares_identity_key_with_base() -> None:
     assert identity_key(v) == identity_key(a)
     assert identity_key(v[1:]) == identity_key(a)
     assert identity_key(a.copy()) != identity_key(a)
-    assert identity_key(memoryview(a)) == identity_key(a)
+    assert identity_key(a.data) == identity_key(a)
 
 
 def test_components_of_view_hold_the_base_key() -> None:
@@ -243,3 +245,71 @@ def test_pandas_components_include_column_array_bases() -> None:
     assert id(df) in comps
     block_keys = {identity_key(df["a"].to_numpy()), identity_key(df["b"].to_numpy())}
     assert block_keys & comps
+
+
+def test_spec_tags_are_unique_per_encoding() -> None:
+    # Two specs may share a tag only if their bodies start with the type's name, which then
+    # tells them apart; any other clash would let two kinds of value collide.
+    from jupyter_repro.recorder.hashing import _arrow, _dispatch, _objects, _pandas, _stdlib
+    from jupyter_repro.recorder.hashing import _numpy as numpy_specs
+    from jupyter_repro.recorder.hashing._core import Spec
+
+    specs: list[Spec | None] = [spec for _, spec in _dispatch._STATIC.values()]
+    specs += list(_stdlib.zoneinfo_spec().values())
+    specs += [_objects.OBJECT, _objects.OPAQUE]
+    for module, classes in (
+        (
+            numpy_specs,
+            [
+                np.ndarray,
+                np.float64,
+                np.dtype,
+                np.random.Generator,
+                np.random.RandomState,
+                np.ufunc,
+                type(np.mean),
+            ],
+        ),
+        (
+            _pandas,
+            [
+                pd.DataFrame,
+                pd.Series,
+                pd.Index,
+                pd.api.extensions.ExtensionArray,
+                pd.Timestamp,
+                pd.Timedelta,
+                pd.Period,
+                pd.Interval,
+                type(pd.NaT),
+                type(pd.NA),
+                pd.offsets.BaseOffset,
+            ],
+        ),
+    ):
+        specs += [module.spec_for_class(c) for c in classes]
+    import pyarrow as pa
+
+    specs += [
+        _arrow.spec_for_class(c)
+        for c in (
+            pa.Table,
+            pa.RecordBatch,
+            pa.ChunkedArray,
+            pa.Array,
+            pa.Scalar,
+            pa.Schema,
+            pa.Field,
+            pa.DataType,
+            pa.Buffer,
+        )
+    ]
+    by_tag: dict[bytes, set[str]] = collections.defaultdict(set)
+    for spec in specs:
+        assert spec is not None
+        by_tag[spec.tag].add(spec.body.__qualname__)
+    named_first = {"_wrapped_func", "_builtin", "_table", "_timestamp", "_missing"}
+    for tag, bodies in by_tag.items():
+        assert len(bodies) == 1 or bodies <= named_first, (tag, bodies)
+    reserved = {b"R", b"@", b"Z", b"Q", b"E", b"~", b"+"}
+    assert not reserved & set(by_tag), reserved & set(by_tag)

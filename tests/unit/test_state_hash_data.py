@@ -46,6 +46,13 @@ def test_non_contiguous_array_is_copied_in_pieces(monkeypatch: pytest.MonkeyPatc
     assert h(a[:, ::3]) == h(a[:, ::3].copy())
     big_rows = np.arange(4000.0).reshape(2, 2000)
     assert h(big_rows[:, ::2]) == h(big_rows[:, ::2].copy())
+    # Transposed views take the tiled copy; odd sizes leave partial tiles and pieces.
+    for view in (
+        np.arange(6500.0).reshape(50, 130).T,
+        np.arange(7 * 9 * 150, dtype=np.int16).reshape(7, 9, 150).transpose(2, 0, 1),
+        np.asfortranarray(np.arange(3000, dtype=">i8").reshape(30, 100)),
+    ):
+        assert h(view) == h(np.ascontiguousarray(view)), view.shape
 
 
 def test_array_hash_covers_dtype_and_shape() -> None:
@@ -285,3 +292,78 @@ def test_torch_is_never_imported_by_hashing() -> None:
         pytest.skip("torch already imported by something else")
     hash_value([np.arange(3), pd.DataFrame({"a": [1]}), pa.array([1])])
     assert "torch" not in sys.modules
+
+
+EDGE_VALUES: list[Any] = [
+    pd.DataFrame(),
+    pd.DataFrame([[1, 2]], columns=["a", "a"]),
+    pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])),
+    pd.Series([1, 2], index=pd.date_range("2020", periods=2)),
+    pd.Series([1, 2], index=pd.CategoricalIndex(["a", "b"])),
+    pd.Series([1, 2], index=pd.interval_range(0, 2)),
+    pd.Series([1, 2], index=pd.period_range("2020", periods=2, freq="M")),
+    pd.DataFrame({"t": pd.to_timedelta([1, 2], unit="s")}),
+    pd.DataFrame({"s": pd.arrays.SparseArray([0, 1])}),
+    pd.Series([[1], [2, 3]]),
+    pd.array([1.5, None], dtype="Float32"),
+    pd.Series([1, None], dtype="int64[pyarrow]"),
+    pd.offsets.Day(2),
+    pd.DataFrame({"a": [1]}).groupby("a"),
+    pa.table({"a": pa.array([], pa.int64())}),
+    pa.array([{"x": "a"}], pa.struct([("x", pa.dictionary(pa.int8(), pa.string()))])),
+    pa.array([["a"], ["b", "a"]], pa.list_(pa.dictionary(pa.int8(), pa.string()))),
+    pa.array([[("a", 1)], []], pa.map_(pa.string(), pa.int64())),
+    pa.array([1, 2], pa.decimal128(10, 2)),
+    pa.array([None, None]),
+    pa.array([[1, 2], [3, 4]], pa.list_(pa.int64(), 2)),
+    pa.scalar({"a": 1}),
+    np.array([True, False]),
+    np.array([1 + 2j]),
+    np.array(["2020-01-01"], dtype="M8[D]"),
+    np.array([1], dtype="m8[s]"),
+    np.array(["ab", "c"]),
+    np.array([b"ab"]),
+    np.array(5),
+    np.zeros((0, 3)),
+    np.array([np.arange(3), None], dtype=object),
+    np.zeros(2, dtype=[("a", [("b", "i4"), ("c", "f8", (2,))]), ("o", "O")]),
+    np.zeros(1, dtype=[("a", "i4")])[0],
+    np.rec.array([(1, 2.0)], dtype=[("a", "i4"), ("b", "f8")]),
+    np.dtype("f8"),
+    np.add,
+    np.mean,
+    np.random.PCG64(0),
+]
+
+
+@pytest.mark.parametrize("value", EDGE_VALUES, ids=lambda v: type(v).__name__)
+def test_less_common_data_values_hash_completely(value: Any) -> None:
+    assert_complete(value)
+    assert "opaque_parts" not in hash_value(value).summary
+
+
+def test_library_functions_hash_by_implementation() -> None:
+    assert h(np.mean) == h(np.mean)
+    assert h(np.mean) != h(np.median)
+
+
+def _peak_traced_bytes(fn: Any) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_contiguous_array_is_hashed_without_a_copy() -> None:
+    a = np.ones(8 * 1024 * 1024)  # 64 MiB
+    assert _peak_traced_bytes(lambda: hash_value(a)) < 1024 * 1024
+
+
+def test_strided_array_is_copied_a_few_megabytes_at_a_time() -> None:
+    a = np.ones(16 * 1024 * 1024)  # 128 MiB, a[::2] is 64 MiB of logical content
+    peak = _peak_traced_bytes(lambda: hash_value(a[::2]))
+    assert peak < 3 * _numpy.COPY_CHUNK

@@ -165,7 +165,7 @@ class LyingDict:
     def __init__(self) -> None:
         self.v = 3
 
-    @property  # type: ignore[misc]
+    @property
     def __dict__(self) -> Any:  # type: ignore[override]
         raise RuntimeError("fake __dict__ ran")
 
@@ -215,11 +215,11 @@ def test_attribute_mutation_of_hostile_object_changes_hash() -> None:
     assert hash_value(x).hash != before
 
 
-class ExplodingArray(np.ndarray):  # type: ignore[type-arg]
+class ExplodingArray(np.ndarray):
     """An ndarray subclass whose overridden metadata raises: the base class's is read."""
 
     @property
-    def dtype(self) -> Any:  # type: ignore[override]
+    def dtype(self) -> Any:
         raise RuntimeError("subclass dtype ran")
 
     def __getitem__(self, key: Any) -> Any:
@@ -340,3 +340,41 @@ def test_summaries_never_contain_values() -> None:
     for value in (secret, [secret], {"k": secret}, 987654321, 3.14159, {secret}):
         assert secret not in json.dumps(hash_value(value).summary)
         assert "987654321" not in json.dumps(hash_value(value).summary)
+
+
+class LyingClass:
+    """isinstance() would read this __class__ property; hashing must not."""
+
+    def __init__(self) -> None:
+        self.v = 1
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> Any:
+        raise RuntimeError("__class__ property ran")
+
+
+def test_class_property_on_instance_is_never_read() -> None:
+    value = LyingClass()
+    d = hash_value({"x": value, "m": [].append, "bound": LyingClass().__str__})
+    assert d.complete, d
+    assert hash_value(value).type.endswith("LyingClass")
+
+
+class Meta(type):
+    def __eq__(cls, other: object) -> bool:
+        raise RuntimeError("metaclass eq ran")
+
+    def __hash__(cls) -> int:
+        raise RuntimeError("metaclass hash ran")
+
+
+class WithMeta(metaclass=Meta):
+    def __init__(self) -> None:
+        self.v = [1, 2]
+
+
+def test_metaclass_eq_and_hash_never_run() -> None:
+    d = hash_value([WithMeta(), WithMeta(), {"k": WithMeta(), 1: WithMeta}, (WithMeta,)])
+    assert d.complete, d
+    assert hash_value(WithMeta).complete
+    assert hash_value([WithMeta()] * 20).complete

@@ -236,7 +236,7 @@ def test_object_with_slots_hashes_set_and_unset_slots() -> None:
     x, y = Slotted(), Slotted()
     assert_complete(x)
     assert h(x) == h(y)
-    y.b = None
+    object.__setattr__(y, "b", None)
     assert h(x) != h(y)
 
 
@@ -320,3 +320,55 @@ def test_async_generator_and_coroutine_are_opaque() -> None:
     finally:
         c.close()
     assert hash_value(agen()).unhashable
+
+
+def test_cached_function_hashes_as_the_function_it_wraps() -> None:
+    def build(k: int) -> Any:
+        ns: dict[str, Any] = {"functools": functools}
+        exec(f"@functools.lru_cache\ndef f(x):\n    return x + {k}\n", ns)
+        return ns["f"]
+
+    f = build(1)
+    assert_complete(f)
+    assert h(f) == h(build(1))
+    assert h(f) != h(build(2))
+    f(3)  # filling the cache is not a change of value
+    assert h(f) == h(build(1))
+
+
+def test_mixed_scalar_lists_hash_by_value_and_position() -> None:
+    base = [1, None, "a", 2.5, True, "", 0, False, -1.0, None]
+    assert_complete(base)
+    assert h(base) == h(list(base))
+    variants = [
+        base[::-1],
+        [1.0 if x == 1 and type(x) is int else x for x in base],
+        [1 if x is True else x for x in base],
+        base[:-1] + [0],
+        base + [None],
+        [2**70] + base[1:],
+    ]
+    hashes = {h(v) for v in variants}
+    assert len(hashes) == len(variants) and h(base) not in hashes
+
+
+def test_homogeneous_lists_of_each_scalar_kind_differ() -> None:
+    kinds = [[1] * 9, [1.0] * 9, ["1"] * 9, [True] * 9, [None] * 9, [b"1"] * 9, [2**64] * 9]
+    assert len({h(k) for k in kinds}) == len(kinds)
+    assert h([1, 2] * 9) != h([2, 1] * 9)
+    assert h(["ab", "c"] * 9) != h(["a", "bc"] * 9)
+
+
+def test_small_and_large_dicts_and_sets_are_order_free() -> None:
+    for n in (3, 16, 17, 200):
+        items = [(i, f"v{i}") for i in range(n)] + [("k", None), (2.5, (1, 2))]
+        assert h(dict(items)) == h(dict(reversed(items)))
+        assert h({k for k, _ in items}) == h({k for k, _ in reversed(items)})
+
+
+def test_function_hash_survives_bytecode_specialisation() -> None:
+    f = make_adder(1)
+    before = h(f)
+    for i in range(10_000):  # hot enough for the adaptive interpreter to specialise
+        f(i, 2, z=3)
+    assert h(f) == before

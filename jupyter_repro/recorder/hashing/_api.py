@@ -117,7 +117,7 @@ def hash_value(
     try:
         return _digest(obj, budget_bytes, max_objects, max_components)
     except Exception as exc:  # noqa: BLE001 - last resort: the recorder must keep going
-        marker = FORMAT + b"E" + lp_str(type(exc).__name__)
+        marker = FORMAT + b"E" + lp_str(f"error:{type(exc).__name__}")
         return ValueDigest(
             hash="xxh3:" + xxhash.xxh3_128_hexdigest(marker),
             type=qualname(type(obj)),

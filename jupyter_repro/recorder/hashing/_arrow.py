@@ -96,15 +96,15 @@ def _buffer(h: Hasher, buf: pa.Buffer) -> None:
 def spec_for_class(cls: type) -> Spec | None:
     """The spec for a pyarrow class, or None to let dispatch continue up the MRO."""
     table: list[tuple[type, Spec]] = [
-        (pa.Table, Spec(b"\x40", _table, FRAME, subclasses=True)),
-        (pa.RecordBatch, Spec(b"\x40", _table, FRAME, subclasses=True)),
-        (pa.ChunkedArray, Spec(b"\x41", _chunked, FRAME, subclasses=True)),
-        (pa.Array, Spec(b"\x42", _array, FRAME, subclasses=True)),
-        (pa.Scalar, Spec(b"\x43", _scalar, LEAF, subclasses=True)),
-        (pa.Schema, Spec(b"\x44", _schema, LEAF)),
-        (pa.Field, Spec(b"\x45", _field, LEAF)),
-        (pa.DataType, Spec(b"\x46", lambda h, t: h.name(str(t)), LEAF, subclasses=True)),
-        (pa.Buffer, Spec(b"\x47", _buffer, LEAF)),
+        (pa.Table, Spec(b"\xb0", _table, FRAME, subclasses=True)),
+        (pa.RecordBatch, Spec(b"\xb0", _table, FRAME, subclasses=True)),
+        (pa.ChunkedArray, Spec(b"\xb1", _chunked, FRAME, subclasses=True)),
+        (pa.Array, Spec(b"\xb2", _array, FRAME, subclasses=True)),
+        (pa.Scalar, Spec(b"\xb3", _scalar, LEAF, subclasses=True)),
+        (pa.Schema, Spec(b"\xb4", _schema, LEAF)),
+        (pa.Field, Spec(b"\xb5", _field, LEAF)),
+        (pa.DataType, Spec(b"\xb6", lambda h, t: h.name(str(t)), LEAF, subclasses=True)),
+        (pa.Buffer, Spec(b"\xb7", _buffer, LEAF)),
     ]
     for klass, spec in table:
         if klass is cls:

@@ -16,10 +16,13 @@ Body = Callable[["Hasher", Any], None]
 #: mutable frame also records the object's identity key in ``components``.
 LEAF, FRAME, MUTABLE = 0, 1, 2
 #: Nesting levels of frames before the rest is replaced by a marker. Python 3.10 still runs
-#: each Python call on the C stack, so it gets a shallower cap.
-MAX_DEPTH = 2000 if sys.version_info >= (3, 11) else 500
-#: Completed digests remembered by id(); each entry pins its object, so this bounds memory.
+#: each Python call on the C stack (about 3 KiB a level here, measured), so it gets a cap that
+#: fits a 4 MiB thread stack; 3.11+ walks 2000 levels in a 1 MiB one.
+MAX_DEPTH = 2000 if sys.version_info >= (3, 11) else 1000
+#: Digests remembered by id(), and objects numbered for back-references: both bound memory.
+#: Past ENTERED_CAP a cycle is no longer recognised and ends at MAX_DEPTH, visibly.
 MEMO_CAP = 1_000_000
+ENTERED_CAP = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,15 @@ class Hasher(Output):
 
         self.spec_for = spec_for
         self._specs = spec_for.cache
-        self._stack: dict[int, int] = {}
         self._depth = 0
-        self._low = MAX_DEPTH + 1
-        self._memo: dict[int, tuple[object, bytes]] = {}
-        #: Memo keys of cycle-closing subtrees, in insertion order, for ``unordered``.
-        self._cyclic: list[int] = []
+        #: Digests of subtrees that hash the same wherever they are met.
+        self._memo: dict[int, bytes] = {}
+        #: Entry numbers of the objects walked so far, and their ids in entry order.
+        self._entered: dict[int, int] = {}
+        self._order: list[int] = []
+        self._pins: list[object] = []
+        #: Whether the frame being written referred to an entry number.
+        self._refs = False
 
     def visit(self, obj: object) -> None:
         """Hash any object into the current level; never raises for the object's sake."""
@@ -86,50 +92,52 @@ class Hasher(Output):
             self.error(exc)
 
     def frame(self, obj: object, spec: Spec) -> None:
-        """Hash obj into its own digest so shared objects are hashed once and cycles end.
+        """Hash obj into its own digest; shared objects are hashed once and cycles end.
 
-        A back-reference is written as the distance up the stack. A subtree without any
-        back-reference is memoised for good: it hashes the same wherever it is met. A subtree
-        that closes cycles only within itself is memoised too (so big cyclic graphs stay
-        linear), but its digest depends on where the walk entered the cycle, so ``unordered``
-        forgets such entries between elements: sibling order can then never leak into a hash.
+        The first entry into an object numbers it; meeting it again (a cycle, or sharing
+        inside a cyclic structure) writes ``@number``, like pickle's memo, so any graph is
+        walked once. A subtree that wrote no such reference hashes the same wherever it is
+        met, so its digest is memoised for good and a shared copy hashes like a copy.
+        Numbers depend on walk order, which ``unordered`` pins down by rolling them back
+        between elements.
         """
         ident = id(obj)
         if spec.kind == MUTABLE:
             self.component(spec.key(obj))
-        hit = self._memo.get(ident)
-        if hit is not None:
-            self.buf += spec.tag + hit[1]
+        digest = self._memo.get(ident)
+        if digest is not None:
+            self.buf += spec.tag + digest
             return
-        at = self._stack.get(ident)
-        if at is not None:
-            self.buf += b"R" + pack_Q(self._depth - at)
-            self._low = min(self._low, at)
+        number = self._entered.get(ident)
+        if number is not None:
+            self.buf += b"@" + pack_Q(number)
+            self._refs = True
             return
         if self._depth >= MAX_DEPTH:
             self.reasons.add("max_depth")
+            # Memo entries above this cut depend on depth; harmless, as the digest is already
+            # reported incomplete, and it keeps shared deep structures from going exponential.
             self.buf += b"Z"
             return
-        parent = (self.buf, self.state, self._low)
+        if len(self._order) < ENTERED_CAP:
+            self._entered[ident] = len(self._order)
+            self._order.append(ident)
+            self._pins.append(obj)  # keeps id() unique while it is remembered
+        parent = (self.buf, self.state, self._refs)
         self._depth += 1
-        depth = self._depth
-        self._stack[ident] = depth
-        self.buf, self.state, self._low = bytearray(), None, MAX_DEPTH + 1
+        self.buf, self.state, self._refs = bytearray(), None, False
         try:
             spec.body(self, obj)
         except Exception as exc:  # noqa: BLE001
             self.error(exc)
         finally:
             digest = self.digest()
-            own_low = self._low
+            own_refs = self._refs
             self.buf, self.state = parent[0], parent[1]
-            self._low = min(parent[2], own_low)
-            del self._stack[ident]
+            self._refs = parent[2] or own_refs
             self._depth -= 1
-        if own_low >= depth and not self.stopped and len(self._memo) < MEMO_CAP:
-            self._memo[ident] = (obj, digest)
-            if own_low <= MAX_DEPTH:
-                self._cyclic.append(ident)
+        if not own_refs and not self.stopped and len(self._memo) < MEMO_CAP:
+            self._memo[ident] = digest
         self.buf += spec.tag + digest
         if len(self.buf) > (1 << 20):
             self.flush()
@@ -148,12 +156,15 @@ class Hasher(Output):
     def unordered(self, items: Iterable[Any], write: Callable[[Any], None]) -> None:
         """Write a multiset of items as their sorted digests: iteration order cannot leak."""
         digests = []
-        mark = len(self._cyclic)
+        mark = len(self._order)
         for item in items:
             if self.stopped:
                 break
             digests.append(self.sub_digest(write, item))
-            while len(self._cyclic) > mark:
-                del self._memo[self._cyclic.pop()]
+            # Forget objects first entered by this element, so the next one numbers (and
+            # hashes) its objects exactly as it would have if it had come first.
+            order = self._order
+            while len(order) > mark:
+                del self._entered[order.pop()]
         digests.sort()
         self.buf += pack_Q(len(digests)) + b"".join(digests)

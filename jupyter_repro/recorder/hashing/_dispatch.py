@@ -11,15 +11,15 @@ import sys
 import types
 from typing import Any
 
-from . import _builtins, _objects, _stdlib
+from . import _builtins, _code, _objects, _stdlib
 from ._core import LEAF, MUTABLE, Hasher, Spec
-from ._names import id_cached, is_transparent, module_root, mro_of, qualname
+from ._names import id_cached, is_transparent, module_root, mro_of, namespace_of, qualname
 from ._objects import OBJECT, OPAQUE, instance_attrs
 
 _LIBRARIES = {"numpy": "_numpy", "pandas": "_pandas", "pyarrow": "_arrow", "torch": "_torch"}
 _STATIC: dict[int, tuple[type, Spec]] = {
     id(cls): (cls, spec)
-    for table in (_builtins.SPECS, _stdlib.SPECS, _objects.SPECS)
+    for table in (_builtins.SPECS, _stdlib.SPECS, _code.SPECS, _objects.SPECS)
     for cls, spec in table.items()
 }
 
@@ -47,7 +47,7 @@ def _opaque_bases() -> set[int]:
     for module_name, names in wanted.items():
         module = sys.modules.get(module_name)
         if module is not None:
-            found.extend(vars(module).get(name) for name in names)
+            found.extend(namespace_of(module).get(name) for name in names)
     return {id(cls) for cls in found if isinstance(cls, type)}
 
 

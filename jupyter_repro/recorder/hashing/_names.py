@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from types import GetSetDescriptorType, MemberDescriptorType, ModuleType
@@ -10,7 +9,6 @@ from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 
-_HEAPTYPE = 1 << 9
 _OBJECT_SIZE = object.__basicsize__
 
 
@@ -57,13 +55,13 @@ def qualname(cls: type) -> str:
         name = _type_attr(cls, "__qualname__")
     except Exception:  # noqa: BLE001
         return "<unknown>"
-    if not isinstance(module, str) or not isinstance(name, str):
+    if type(module) is not str or type(name) is not str:
         return "<unknown>"
     top = module.partition(".")[0]
     if top != module:
         pkg = sys.modules.get(top)
-        # vars(), not getattr(): a module-level __getattr__ could warn or import.
-        if isinstance(pkg, ModuleType) and vars(pkg).get(name) is cls:
+        # The namespace, not getattr(): a module-level __getattr__ could warn or import.
+        if namespace_of(pkg).get(name) is cls:
             return f"{top}.{name}"
     return f"{module}.{name}"
 
@@ -74,7 +72,7 @@ def module_root(cls: type) -> str:
         module = _type_attr(cls, "__module__")
     except Exception:  # noqa: BLE001
         return ""
-    return module.partition(".")[0] if isinstance(module, str) else ""
+    return module.partition(".")[0] if type(module) is str else ""
 
 
 @id_cached
@@ -86,7 +84,7 @@ def slot_descriptors(cls: type) -> tuple[tuple[str, Any], ...]:
         if "__slots__" not in own:
             continue
         for attr, value in own.items():
-            if isinstance(value, MemberDescriptorType) and attr not in found:
+            if type(value) is MemberDescriptorType and attr not in found:
                 found[attr] = value
     return tuple(sorted(found.items()))
 
@@ -112,50 +110,6 @@ def is_transparent(cls: type) -> bool:
     return (has_dict or python_slots) and 0 <= extra <= 16
 
 
-@functools.lru_cache(maxsize=1)
-def _distributions() -> dict[str, list[str]]:
-    try:
-        from importlib.metadata import packages_distributions
-
-        return dict(packages_distributions())
-    except Exception:  # noqa: BLE001
-        return {}
-
-
-@functools.lru_cache(maxsize=1024)
-def _installed_version(top: str) -> str:
-    try:
-        from importlib.metadata import version
-
-        dists = _distributions().get(top) or [top]
-        return version(dists[0])
-    except Exception:  # noqa: BLE001
-        return ""
-
-
-def module_version(module: ModuleType) -> str:
-    """A module's version from ``__version__`` or its distribution; "" for stdlib and scripts."""
-    try:
-        namespace = vars(module)
-    except TypeError:
-        return ""
-    found = namespace.get("__version__")
-    if isinstance(found, str):
-        return found
-    name = namespace.get("__name__")
-    if not isinstance(name, str) or name == "__main__":
-        return ""
-    top = name.partition(".")[0]
-    pkg = sys.modules.get(top)
-    if pkg is not None and pkg is not module and isinstance(pkg, ModuleType):
-        found = vars(pkg).get("__version__")
-        if isinstance(found, str):
-            return found
-    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
-        return ""
-    return _installed_version(top)
-
-
 def mro_of(cls: type) -> tuple[type, ...]:
     """cls.__mro__ read through type's own descriptor."""
     mro: tuple[type, ...] = _type_attr(cls, "__mro__")
@@ -167,7 +121,7 @@ def dict_descriptor(cls: type) -> Any:
     """The real ``__dict__`` getset descriptor of cls, skipping any property shadowing it."""
     for klass in mro_of(cls):
         found = _type_attr(klass, "__dict__").get("__dict__")
-        if isinstance(found, (GetSetDescriptorType, MemberDescriptorType)):
+        if type(found) is GetSetDescriptorType or type(found) is MemberDescriptorType:
             return found
     return None
 
@@ -180,3 +134,20 @@ def inherits(cls: type, base: object) -> bool:
 def is_one_of(cls: type, options: tuple[type, ...]) -> bool:
     """cls is one of options, by identity (``in`` could run a user metaclass's __eq__)."""
     return any(cls is option for option in options)
+
+
+_MODULE_DICT: Any = _type_attr(ModuleType, "__dict__")["__dict__"]
+
+
+def namespace_of(module: object) -> dict[str, Any]:
+    """A module's own namespace, or {}: no module-level __getattr__ or __dict__ override runs."""
+    if not inherits(type(module), ModuleType):
+        return {}
+    found = _MODULE_DICT.__get__(module, ModuleType)
+    return found if type(found) is dict else {}
+
+
+def module_name(module: object) -> str:
+    """A module's ``__name__`` when it is a str, else ""."""
+    name = namespace_of(module).get("__name__")
+    return name if type(name) is str else ""

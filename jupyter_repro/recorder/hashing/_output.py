@@ -96,10 +96,10 @@ class Output:
     def opaque(self, type_name: str) -> None:
         """Mark a part that has no content we may read (generator, file, lock...)."""
         self.opaque_parts += 1
-        self.buf += b"Q" + lp_str(type_name)
+        self.buf += b"Q" + lp_str(f"opaque:{type_name}")
 
     def error(self, exc: BaseException) -> None:
         """Mark a part whose hashing raised; the value is then reported incomplete."""
         self.error_parts += 1
         self.reasons.add("errors")
-        self.buf += b"E" + lp_str(type(exc).__name__)
+        self.buf += b"E" + lp_str(f"error:{type(exc).__name__}")

@@ -39,7 +39,7 @@ def values_body(h: Hasher, values: Any) -> None:
         _ndarray(h, values.codes)
         return
     data, mask = getattr(values, "_data", None), getattr(values, "_mask", None)
-    if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray):
+    if type(data) is np.ndarray and type(mask) is np.ndarray:
         # Masked slots hold leftovers (pd.array([1, None]) stores [1, 1]): zero them.
         h.raw(b"m")
         h.component(identity_key(data))
@@ -55,7 +55,7 @@ def values_body(h: Hasher, values: Any) -> None:
         h.visit(arrow)
         return
     backing = getattr(values, "_ndarray", None)
-    if isinstance(backing, np.ndarray):
+    if type(backing) is np.ndarray:
         h.raw(b"n")
         _ndarray(h, backing)
         return
@@ -138,6 +138,11 @@ def _interval(h: Hasher, x: pd.Interval) -> None:
     h.visit(x.right)
 
 
+def _offset(h: Hasher, x: Any) -> None:
+    h.name(qualname(type(x)))
+    h.name(x.freqstr)
+
+
 def _missing(h: Hasher, x: object) -> None:
     h.name(qualname(type(x)))
 
@@ -145,19 +150,20 @@ def _missing(h: Hasher, x: object) -> None:
 def spec_for_class(cls: type) -> Spec | None:
     """The spec for a pandas class, or None to let dispatch continue up the MRO."""
     table: list[tuple[type, Spec]] = [
-        (pd.DataFrame, Spec(b"\x30", _frame, MUTABLE, subclasses=True)),
-        (pd.Series, Spec(b"\x31", _series, MUTABLE, subclasses=True)),
-        (pd.Index, Spec(b"\x32", _index, FRAME, subclasses=True)),
+        (pd.DataFrame, Spec(b"\xa0", _frame, MUTABLE, subclasses=True)),
+        (pd.Series, Spec(b"\xa1", _series, MUTABLE, subclasses=True)),
+        (pd.Index, Spec(b"\xa2", _index, FRAME, subclasses=True)),
         (
             pd.api.extensions.ExtensionArray,
-            Spec(b"\x33", _extension_array, MUTABLE, subclasses=True),
+            Spec(b"\xa3", _extension_array, MUTABLE, subclasses=True),
         ),
-        (pd.Timestamp, Spec(b"\x34", _timestamp, LEAF, subclasses=True)),
-        (pd.Timedelta, Spec(b"\x34", _timestamp, LEAF, subclasses=True)),
-        (pd.Period, Spec(b"\x35", _period)),
-        (pd.Interval, Spec(b"\x36", _interval)),
-        (type(pd.NaT), Spec(b"\x37", _missing, subclasses=True)),
-        (type(pd.NA), Spec(b"\x37", _missing, subclasses=True)),
+        (pd.Timestamp, Spec(b"\xa4", _timestamp, LEAF, subclasses=True)),
+        (pd.Timedelta, Spec(b"\xa4", _timestamp, LEAF, subclasses=True)),
+        (pd.Period, Spec(b"\xa5", _period)),
+        (pd.Interval, Spec(b"\xa6", _interval)),
+        (pd.offsets.BaseOffset, Spec(b"\xa8", _offset, LEAF, subclasses=True)),
+        (type(pd.NaT), Spec(b"\xa7", _missing, subclasses=True)),
+        (type(pd.NA), Spec(b"\xa7", _missing, subclasses=True)),
     ]
     for klass, spec in table:
         if klass is cls:

@@ -18,10 +18,11 @@ import sys
 import uuid
 from typing import Any
 
-from ._builtins import mapping_items, seq
+from ._builtins import mapping_items
 from ._core import FRAME, MUTABLE, Hasher, Spec
 from ._identity import identity_key
 from ._names import qualname
+from ._sequences import seq
 from ._wire import lp_str, pack_Q, pack_q
 
 _DATE = [dt.date.__dict__[n] for n in ("year", "month", "day")]
@@ -59,7 +60,7 @@ def _timezone(h: Hasher, x: dt.timezone) -> None:
 
 def _zoneinfo(h: Hasher, x: Any) -> None:
     key = sys.modules["zoneinfo"].ZoneInfo.__dict__["key"].__get__(x)
-    if not isinstance(key, str):
+    if type(key) is not str:
         raise TypeError("ZoneInfo without a key")
     h.name(key)
 
@@ -148,24 +149,24 @@ def _slice(h: Hasher, x: slice) -> None:
 
 
 SPECS: dict[type, Spec] = {
-    dt.date: Spec(b"\x10", _date),
-    dt.datetime: Spec(b"\x11", _datetime),
-    dt.time: Spec(b"\x12", _time),
-    dt.timedelta: Spec(b"\x13", _timedelta),
-    dt.timezone: Spec(b"\x14", _timezone),
-    decimal.Decimal: Spec(b"\x15", _decimal),
-    fractions.Fraction: Spec(b"\x16", _fraction),
-    uuid.UUID: Spec(b"\x17", _uuid),
-    pathlib.PurePath: Spec(b"\x18", _path, subclasses=True),
-    enum.Enum: Spec(b"\x19", _enum, FRAME, subclasses=True),
-    range: Spec(b"\x1a", _range),
-    slice: Spec(b"\x1b", _slice),
-    collections.deque: Spec(b"\x1c", _deque, MUTABLE),
-    collections.OrderedDict: Spec(b"\x1d", _ordered_dict, MUTABLE),
-    collections.defaultdict: Spec(b"\x1e", _defaultdict, MUTABLE),
-    array.array: Spec(b"\x1f", _array, MUTABLE),
-    memoryview: Spec(b"\x20", _memoryview, MUTABLE, key=identity_key),
-    re.Pattern: Spec(b"\x21", _pattern),
+    dt.date: Spec(b"\x80", _date),
+    dt.datetime: Spec(b"\x81", _datetime),
+    dt.time: Spec(b"\x82", _time),
+    dt.timedelta: Spec(b"\x83", _timedelta),
+    dt.timezone: Spec(b"\x84", _timezone),
+    decimal.Decimal: Spec(b"\x85", _decimal),
+    fractions.Fraction: Spec(b"\x86", _fraction),
+    uuid.UUID: Spec(b"\x87", _uuid),
+    pathlib.PurePath: Spec(b"\x88", _path, subclasses=True),
+    enum.Enum: Spec(b"\x89", _enum, FRAME, subclasses=True),
+    range: Spec(b"\x8a", _range),
+    slice: Spec(b"\x8b", _slice),
+    collections.deque: Spec(b"\x8c", _deque, MUTABLE),
+    collections.OrderedDict: Spec(b"\x8d", _ordered_dict, MUTABLE),
+    collections.defaultdict: Spec(b"\x8e", _defaultdict, MUTABLE),
+    array.array: Spec(b"\x8f", _array, MUTABLE),
+    memoryview: Spec(b"\x90", _memoryview, MUTABLE, key=identity_key),
+    re.Pattern: Spec(b"\x91", _pattern),
 }
 
 
@@ -174,4 +175,4 @@ def zoneinfo_spec() -> dict[type, Spec]:
     zoneinfo = sys.modules.get("zoneinfo")
     if zoneinfo is None:
         return {}
-    return {zoneinfo.ZoneInfo: Spec(b"\x22", _zoneinfo)}
+    return {zoneinfo.ZoneInfo: Spec(b"\x92", _zoneinfo)}

@@ -33,6 +33,11 @@ def _numpy(obj: Any, cls: type) -> dict[str, Any] | None:
     }
 
 
+def _columns(df: Any) -> list[Any]:
+    arrays = getattr(df, "_iter_column_arrays", None)
+    return list(arrays()) if arrays is not None else [df.iloc[:, i] for i in range(df.shape[1])]
+
+
 def _pandas(obj: Any, cls: type) -> dict[str, Any] | None:
     pd = sys.modules.get("pandas")
     if pd is None:
@@ -41,7 +46,8 @@ def _pandas(obj: Any, cls: type) -> dict[str, Any] | None:
         return {
             "shape": [int(n) for n in obj.shape],
             "columns": [_label(c) for c in list(obj.columns[:MAX_COLUMNS])],
-            "nbytes": int(obj.memory_usage(deep=False).sum()),
+            # memory_usage(deep=False).sum() without building two Series: it is per cell.
+            "nbytes": int(sum(a.nbytes for a in _columns(obj)) + obj.index.memory_usage()),
         }
     if inherits(cls, pd.Series):
         return {"len": len(obj), "dtype": str(obj.dtype), "nbytes": int(obj.nbytes)}

@@ -38,7 +38,7 @@ def _named(h: Hasher, x: Any) -> None:
 def spec_for_class(cls: type) -> Spec | None:
     """The spec for a torch class, or None to let dispatch continue up the MRO."""
     if cls is torch.Tensor:
-        return Spec(b"\x50", _tensor, MUTABLE, key=identity_key, subclasses=True)
+        return Spec(b"\xc0", _tensor, MUTABLE, key=identity_key, subclasses=True)
     if cls is torch.dtype or cls is torch.device:
-        return Spec(b"\x51", _named, LEAF)
+        return Spec(b"\xc1", _named, LEAF)
     return None

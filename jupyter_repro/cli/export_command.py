@@ -1,0 +1,85 @@
+"""`jupyter repro export`: a recorded session as a runnable script and its lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..export.script import FORMATS, ExportError, export_script
+from ..export.slicing import UnknownTarget
+from .run_command import read_notebook
+from .store_access import open_store
+
+
+@click.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--session", help="Session id (default: the notebook's latest).")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME|cell:ID",
+    help="A variable, or a cell (its last execution), the script must produce. Repeatable. "
+    "Default: every variable alive at the end of the session.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Script path (default: NOTEBOOK_script.py beside the notebook).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="py",
+    show_default=True,
+    help="py: jupytext py:percent script; ipynb: a clean notebook.",
+)
+@click.option(
+    "--db", type=click.Path(dir_okay=False), help="Lineage database (default: the project's)."
+)
+def export(
+    notebook: Path,
+    session: str | None,
+    targets: tuple[str, ...],
+    output: Path | None,
+    fmt: str,
+    db: str | None,
+) -> None:
+    """Export NOTEBOOK's recorded session as a linear script that reproduces its results.
+
+    The script runs the executions in the order they really ran, sliced to what the targets
+    need, and checks its data files first. Beside it, NAME.repro.lock holds the recorded hashes
+    `jupyter repro verify` compares against.
+
+    \b
+    Examples:
+      jupyter repro export analysis.ipynb
+      jupyter repro export analysis.ipynb --target model --target cell:3f2a -o train.py
+    """
+    if notebook.exists():
+        read_notebook(notebook)
+    store = open_store(str(notebook), db)
+    if store is None:
+        raise click.UsageError(
+            f"No recorded session for {notebook}: run it in the repro kernel first"
+        )
+    try:
+        with store:
+            result = export_script(
+                store,
+                notebook,
+                session_id=session,
+                targets=list(targets) or None,
+                output=output,
+                fmt=fmt,
+            )
+    except (ExportError, UnknownTarget) as error:
+        raise click.UsageError(str(error)) from error
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"Wrote {result.script} ({len(result.executions)} executions) and {result.lock.name}"
+    )

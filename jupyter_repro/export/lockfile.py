@@ -1,0 +1,118 @@
+"""The lock file written beside an exported script: ``NAME.repro.lock``.
+
+A small, diffable JSON document (sorted keys, two-space indent, trailing newline) holding what
+the recorded session produced, so ``verify`` works on a machine that has only the script and
+its lock (CI), without the SQLite store::
+
+    lock = read_lock(Path("analysis.repro.lock"))
+    lock.targets["model"].hash        # the recorded hash of a target variable
+    write_lock(lock, Path("analysis.repro.lock"))
+
+Shape (``format`` is bumped only for incompatible changes; fields are only ever added)::
+
+    {
+      "format": "jupyter-repro-lock/1",
+      "source": {"notebook": "analysis.ipynb", "session": "3f2a...", "exported": "2026-...Z",
+                 "recorded": "2026-...Z"},
+      "python": {"version": "3.11.7", "implementation": "CPython"},
+      "packages": {"numpy": "2.4.6", "pandas": "3.1.1"},
+      "files": {"data/raw.csv": {"xxh3": "xxh3:...", "sha256": "..." or null, "size": 1234}},
+      "targets": {"df": {"hash": "xxh3:...", "type": "pandas.DataFrame", "complete": true}},
+      "cells": [{"execution": 12, "cell_id": "9f1c..." or null, "changed": {"df": "xxh3:..."}}]
+    }
+
+``source.notebook`` and the keys of ``files`` are relative to the lock file's folder when
+inside it (POSIX separators), else absolute. ``cells`` lists the script's execution cells in
+order, each with the hashes its execution changed, so ``verify`` can name the first one whose
+state diverged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LOCK_FORMAT = "jupyter-repro-lock/1"
+LOCK_SUFFIX = ".repro.lock"
+
+
+class LockError(ValueError):
+    """A lock file that cannot be read: missing, not JSON, or another format."""
+
+
+@dataclass(frozen=True)
+class LockedFile:
+    xxh3: str | None
+    sha256: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class LockedTarget:
+    hash: str
+    type: str
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class LockedCell:
+    execution: int
+    cell_id: str | None
+    changed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReproLock:
+    source: dict[str, Any]
+    python: dict[str, str]
+    packages: dict[str, str]
+    files: dict[str, LockedFile]
+    targets: dict[str, LockedTarget]
+    cells: tuple[LockedCell, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": LOCK_FORMAT,
+            "source": self.source,
+            "python": self.python,
+            "packages": self.packages,
+            "files": {p: vars(f) for p, f in self.files.items()},
+            "targets": {n: vars(t) for n, t in self.targets.items()},
+            "cells": [vars(c) for c in self.cells],
+        }
+
+
+def lock_path_for(script: Path) -> Path:
+    """``analysis.py`` -> ``analysis.repro.lock`` (the lock sits beside its script)."""
+    return script.with_name(script.stem + LOCK_SUFFIX)
+
+
+def write_lock(lock: ReproLock, path: Path) -> None:
+    """Write the lock with a stable key order, so a re-export diffs only what changed."""
+    path.write_text(json.dumps(lock.to_json(), indent=2, sort_keys=True) + "\n")
+
+
+def read_lock(path: Path) -> ReproLock:
+    """Read a lock file, or raise LockError saying what is wrong with it."""
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError as error:
+        raise LockError(f"No lock file beside the script: {path}") from error
+    except (OSError, ValueError) as error:
+        raise LockError(f"Not a jupyter-repro lock file: {path} ({error})") from error
+    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
+        found = data.get("format") if isinstance(data, dict) else None
+        raise LockError(f"Unsupported lock format in {path}: {found!r} (expected {LOCK_FORMAT})")
+    try:
+        return ReproLock(
+            source=dict(data["source"]),
+            python=dict(data["python"]),
+            packages=dict(data["packages"]),
+            files={p: LockedFile(**f) for p, f in data["files"].items()},
+            targets={n: LockedTarget(**t) for n, t in data["targets"].items()},
+            cells=tuple(LockedCell(**c) for c in data["cells"]),
+        )
+    except (KeyError, TypeError) as error:
+        raise LockError(f"Incomplete lock file {path}: {error}") from error
