@@ -209,9 +209,9 @@ def _run_copy(
         runnable = script.with_name(script.stem + ".verify.ipynb")
         nbformat.write(_runnable(nb, workdir), runnable)
         db = Path(tmp) / "lineage.db"
-        # Migrated here (sqlite-utils is imported once per process) rather than by the kernel,
-        # which would spawn a child process importing it again for every run.
-        LineageStore.open(db).close()
+        # Created here, its schema applied by a short child process (isolated), so neither this
+        # process nor the kernel imports sqlite-utils and, through it, pandas.
+        LineageStore.open(db, isolated=True).close()
         # Local modules next to the script or the notebook are code, not data: importable.
         path = [str(layout.workdir), str(layout.script.parent), os.environ.get("PYTHONPATH", "")]
         env = {ENV_VAR: str(db), SKIP_VAR: "1", "PYTHONPATH": os.pathsep.join(filter(None, path))}

@@ -8,24 +8,37 @@ Usage::
     digest.hash        # "xxh3:<32 hex>" (xxh3_128), or "opaque:<module.Type>"
     digest.type        # "pandas.DataFrame"
     digest.summary     # {"shape": [r, c], "columns": [...], "nbytes": n}: never a value
-    digest.complete    # False if a budget (bytes, objects, nesting) stopped the hash short
+    digest.complete    # False if a budget (bytes, objects, nesting) or an error cut it short
     digest.unhashable  # True for generators, files, sockets, locks, stateless C objects
     digest.components  # identity_key() of every mutable object reached; -1 = too many
 
 Equal values hash equal in any process: no id(), no salted hash(), no addresses, no repr.
 Dicts, sets and frozensets hash independently of order (OrderedDict does not: its equality is
-order-sensitive). Types are part of the hash: ``1``, ``1.0``, ``True`` and ``"1"`` differ.
-Shared sub-objects are hashed once and cycles are cut with back-references, so two equal
-cyclic structures hash equal. User objects are read only through ``__dict__`` and slot
-descriptors: no property, ``__getattr__``, ``__eq__``, ``__hash__``, ``__repr__``, pickle or
-``__reduce__`` of theirs ever runs.
+order-sensitive). Types are part of the hash: ``1``, ``1.0``, ``True`` and ``"1"`` differ;
+floats hash as their exact IEEE bytes. A shared sub-object hashes like a copy of it, and two
+equal cyclic structures hash equal. User objects are read only through ``__dict__`` and slot
+descriptors: no property, ``__getattr__``, ``__eq__``, ``__hash__``, ``__repr__``,
+``__class__``, pickle or ``__reduce__`` of theirs ever runs.
 
-An object with an opaque part (say a dataclass holding an open file) still gets an ``xxh3``
-hash, the part contributing its ``opaque:<type>`` marker; ``summary["opaque_parts"]`` counts
-them. A part whose reading raised contributes an ``error:<Exc>`` marker, counts in
-``summary["error_parts"]`` and makes the digest ``complete=False``. ``summary["incomplete"]``
-lists why a digest is incomplete (``budget_bytes``, ``max_objects``, ``max_depth``,
-``errors``) and ``summary["hashed_bytes"]`` how much was covered.
+Decisions worth knowing:
+
+* An object with an opaque part (say a dataclass holding an open file) still gets an ``xxh3``
+  hash, complete and not unhashable; the part contributes its ``opaque:<type>`` marker and
+  ``summary["opaque_parts"]`` counts them. Only an opaque value itself is ``unhashable``.
+* A part whose reading raised contributes an ``error:<Exc>`` marker, counts in
+  ``summary["error_parts"]`` and makes the digest ``complete=False``.
+* ``summary["incomplete"]`` says why a digest is incomplete (``budget_bytes``,
+  ``max_objects``, ``max_depth``, ``errors``) and ``summary["hashed_bytes"]`` how much was
+  covered. Incomplete hashes are deterministic for the same value and limits, nothing more.
+* Budgets: 256 MiB of value bytes, 10 million individually visited objects (bulk-packed
+  int/float/str/bool/None sequences count by bytes), 2000 nesting levels (1000 on 3.10).
+* Functions hash by bytecode, constants, names, defaults and closures (not file, line or
+  globals), so they only match within one Python minor version. Modules hash by name and
+  version. Classes by name, bases and their own functions and constants.
+* pandas: per column through its backing array (block layout and chunking never show);
+  masked slots are zeroed first; RangeIndex hashes as its range, so it differs from an
+  equal-valued Int64 index. Arrow: canonical windows of rows through IPC, schema metadata
+  ignored; bytes under null slots are hashed as stored.
 
 The implementation lives in ``jupyter_repro.recorder.hashing``; this module is its API.
 """

@@ -46,7 +46,11 @@ def test_non_contiguous_array_is_copied_in_pieces(monkeypatch: pytest.MonkeyPatc
     assert h(a[:, ::3]) == h(a[:, ::3].copy())
     big_rows = np.arange(4000.0).reshape(2, 2000)
     assert h(big_rows[:, ::2]) == h(big_rows[:, ::2].copy())
+
+
+def test_transposed_array_tiles_hash_like_contiguous(monkeypatch: pytest.MonkeyPatch) -> None:
     # Transposed views take the tiled copy; odd sizes leave partial tiles and pieces.
+    monkeypatch.setattr(_numpy, "COPY_CHUNK", 4096)
     for view in (
         np.arange(6500.0).reshape(50, 130).T,
         np.arange(7 * 9 * 150, dtype=np.int16).reshape(7, 9, 150).transpose(2, 0, 1),
