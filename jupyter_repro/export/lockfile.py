@@ -15,6 +15,7 @@ Shape (``format`` is bumped only for incompatible changes; fields are only ever 
       "source": {"notebook": "analysis.ipynb", "session": "3f2a...", "exported": "2026-...Z",
                  "recorded": "2026-...Z"},
       "python": {"version": "3.11.7", "implementation": "CPython"},
+      "recorder": {"version": "0.1.0", "hash_scheme": 1},
       "packages": {"numpy": "2.4.6", "pandas": "3.1.1"},
       "files": {"data/raw.csv": {"xxh3": "xxh3:...", "sha256": "..." or null, "size": 1234}},
       "targets": {"df": {"hash": "xxh3:...", "type": "pandas.DataFrame", "complete": true}},
@@ -71,12 +72,15 @@ class ReproLock:
     files: dict[str, LockedFile]
     targets: dict[str, LockedTarget]
     cells: tuple[LockedCell, ...]
+    #: jupyter-repro version and hashing scheme that recorded the hashes (absent in old locks).
+    recorder: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "format": LOCK_FORMAT,
             "source": self.source,
             "python": self.python,
+            "recorder": self.recorder,
             "packages": self.packages,
             "files": {p: vars(f) for p, f in self.files.items()},
             "targets": {n: vars(t) for n, t in self.targets.items()},
@@ -113,6 +117,7 @@ def read_lock(path: Path) -> ReproLock:
             files={p: LockedFile(**f) for p, f in data["files"].items()},
             targets={n: LockedTarget(**t) for n, t in data["targets"].items()},
             cells=tuple(LockedCell(**c) for c in data["cells"]),
+            recorder=dict(data.get("recorder") or {}),
         )
     except (KeyError, TypeError) as error:
         raise LockError(f"Incomplete lock file {path}: {error}") from error

@@ -188,6 +188,7 @@ class _Plan:
                 "workdir": relative(self.notebook_path.parent, self.folder),
             },
             python=self.python,
+            recorder=dict(self.env.get("recorder", {})),
             packages=self.packages,
             files=self.files,
             targets={

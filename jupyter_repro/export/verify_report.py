@@ -146,6 +146,11 @@ def environment_changes(lock: ReproLock, env: dict[str, Any]) -> tuple[Differenc
     now = python.get("version")
     recorded = lock.python.get("version")
     found = [Difference("python", recorded, now)] if recorded and recorded != now else []
+    # Hashes recorded under other hashing rules cannot match: name that first.
+    scheme = lock.recorder.get("hash_scheme")
+    current_scheme = (env.get("recorder") or {}).get("hash_scheme")
+    if scheme is not None and scheme != current_scheme:
+        found.insert(0, Difference("hash_scheme", str(scheme), str(current_scheme)))
     installed = {_NORMAL.sub("-", k).lower(): v for k, v in (env.get("packages") or {}).items()}
     for name, version in sorted(lock.packages.items()):
         current = installed.get(_NORMAL.sub("-", name).lower())

@@ -41,10 +41,24 @@ Decisions worth knowing:
   ignored; bytes under null slots are hashed as stored.
 
 The implementation lives in ``jupyter_repro.recorder.hashing``; this module is its API.
+
+``HASH_SCHEME`` numbers the hashing rules. Bump it whenever a change makes any value hash
+differently: it is recorded with every environment and lock, so ``verify`` can say "recorded
+with another hashing scheme" instead of reporting a mysterious mismatch.
 """
 
 from __future__ import annotations
 
 from .hashing import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value, identity_key
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_MAX_OBJECTS", "ValueDigest", "hash_value", "identity_key"]
+#: Version of the hashing rules (see the module docstring).
+HASH_SCHEME = 1
+
+__all__ = [
+    "HASH_SCHEME",
+    "DEFAULT_BUDGET",
+    "DEFAULT_MAX_OBJECTS",
+    "ValueDigest",
+    "hash_value",
+    "identity_key",
+]
