@@ -11,17 +11,8 @@ import jupytext
 import nbformat
 import pytest
 
+from ..cli import repro
 from ..recorder.kernels import execute, kernel
-
-
-def repro(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "jupyter", "repro", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def listing(folder: Path) -> dict[str, bytes]:

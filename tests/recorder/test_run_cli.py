@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 
 from jupyter_repro.store import LineageStore, default_db_path
 
-
-def repro(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "jupyter", "repro", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from ..cli import repro
 
 
 def notebook(folder: Path, sources: list[str]) -> Path:
