@@ -17,7 +17,7 @@ export PATH := $(BIN):$(PATH)
 # Playwright must never download a browser: the ui-tests drive Debian's chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH ?= /usr/bin/chromium
-PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+PIP := $(BIN)/python -m pip --disable-pip-version-check -qq
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
