@@ -73,10 +73,15 @@ class ChangeTracker:
     ) -> None:
         self._skip = skip
         self._hidden = hidden
-        self._hash_options = {} if budget_bytes is None else {"budget_bytes": budget_bytes}
+        self._hash_options: dict[str, int] = {}
+        self.set_budget(budget_bytes)
         self._cache: dict[str, _Entry] = {}
         self._before: dict[str, int] = {}
         self.stats = TrackerStats()
+
+    def set_budget(self, budget_bytes: int | None) -> None:
+        """Bytes hashed per value before a digest is marked incomplete (None: the default)."""
+        self._hash_options = {} if budget_bytes is None else {"budget_bytes": budget_bytes}
 
     def is_user_name(self, name: str) -> bool:
         """False for IPython's own names (`_`, `_i3`, `In`, hidden ones) and skipped names."""
@@ -96,7 +101,9 @@ class ChangeTracker:
         start, result = time.perf_counter(), CellChanges()
         values, before, cache = self._values(user_ns), self._before, self._cache
         now = {name: id(value) for name, value in values.items()}
-        gone = (before.keys() | cache.keys()) - now.keys()
+        untracked_now = (before.keys() | cache.keys()) - now.keys()
+        # A name newly skipped by the settings is forgotten, not reported as deleted.
+        gone = {n for n in untracked_now if n not in user_ns}
         found = analyze_cell(code, user_ns)
         reach: set[int] = {_EVERYTHING}  # identity keys of objects the cell may have mutated
         if found is None:
@@ -126,7 +133,7 @@ class ChangeTracker:
             todo = {n for n in now.keys() - hashed if _may_share(cache[n], reach)}
             if not todo:
                 break
-        for name in gone:
+        for name in untracked_now:
             cache.pop(name, None)
         result.removed = sorted(gone)
         self._before = {}

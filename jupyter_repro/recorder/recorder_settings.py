@@ -1,17 +1,24 @@
-"""Recorder settings, read from environment variables so they reach headless kernels too.
+"""Recorder settings: the project's ``.repro/settings.json`` (written from the Lineage panel's
+settings through the server) merged with environment variables, which reach headless kernels.
 
 - ``JUPYTER_REPRO_SKIP``: comma-separated variable names or glob patterns never hashed
   (e.g. ``model,*_cache``);
 - ``JUPYTER_REPRO_HASH_BUDGET_MB``: bytes hashed per variable before its hash is marked
   incomplete (default 256 MiB);
 - ``JUPYTER_REPRO_TRACK_FILES``: ``0`` turns data-file tracking off.
+
+Skip patterns from both sources apply; a budget set in the environment wins over the file's.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..project_settings import DEFAULT_BUDGET_MB as FILE_DEFAULT_BUDGET_MB
+from ..project_settings import read_settings
 
 DEFAULT_BUDGET_MB = 256
 
@@ -33,6 +40,17 @@ class RecorderSettings:
             budget_mb = DEFAULT_BUDGET_MB
         track = os.environ.get("JUPYTER_REPRO_TRACK_FILES", "1").strip() not in ("0", "false")
         return cls(skip, int(budget_mb * 1024 * 1024), track)
+
+    def with_project(self, root: Path) -> RecorderSettings:
+        """These settings merged with the project's settings file (a damaged file is ignored)."""
+        project = read_settings(root, strict=False)
+        budget = self.budget_bytes
+        if "JUPYTER_REPRO_HASH_BUDGET_MB" not in os.environ and (
+            project.budget_mb != FILE_DEFAULT_BUDGET_MB
+        ):
+            budget = int(project.budget_mb * 1024 * 1024)
+        skip = tuple(dict.fromkeys(self.skip_patterns + project.skip))
+        return replace(self, skip_patterns=skip, budget_bytes=budget)
 
     def skips(self, name: str) -> bool:
         """True for a variable the user asked never to hash."""

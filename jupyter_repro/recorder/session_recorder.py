@@ -63,10 +63,12 @@ class Recorder:
 
     def __init__(self, shell: Any, settings: RecorderSettings | None = None) -> None:
         self.shell = shell
-        self.settings = settings or RecorderSettings.from_environ()
+        self.base_settings = settings or RecorderSettings.from_environ()
+        self.settings = self.base_settings
+        self._settings_stamp: tuple[int, int] | None = None
         self.session_id = uuid.uuid4().hex
         self.changes = ChangeTracker(
-            skip=self.settings.skips,
+            skip=lambda name: self.settings.skips(name),
             hidden=getattr(shell, "user_ns_hidden", {}),
             budget_bytes=self.settings.budget_bytes,
         )
@@ -75,6 +77,7 @@ class Recorder:
         self.packages = PackageChangeWatcher()
         self.env_id: str | None = None
         self.notebook: Path | None = None
+        self.root = Path.cwd()  # the project root, known once the store is opened
         self.disabled = False
         self._warned = False
         self._execution_id: int | None = None
@@ -99,6 +102,7 @@ class Recorder:
                     started=utc_now(),
                 )
             )
+            self._refresh_settings()
             self.changes.before_cell(self.shell.user_ns)
             if self.files is not None:
                 self.files.start_cell()
@@ -160,8 +164,7 @@ class Recorder:
     def _environment_id(self) -> str | None:
         assert self.store is not None
         if self.env_id is None or self.packages.changed():
-            root = project_root(self.notebook.parent if self.notebook else Path.cwd())
-            environment = capture_environment(root, kernel_context.kernel_name())
+            environment = capture_environment(self.root, kernel_context.kernel_name())
             self.env_id = self.store.add_environment(environment)
         return self.env_id
 
@@ -169,6 +172,7 @@ class Recorder:
         if self.store is not None:
             return self.store
         self.notebook = kernel_context.notebook_path(self.shell.user_ns)
+        self.root = project_root(self.notebook.parent if self.notebook else Path.cwd())
         path = default_db_path(self.notebook)
         try:
             self.store = LineageStore.open(path, isolated=True)
@@ -188,9 +192,20 @@ class Recorder:
             )
         )
         if self.settings.track_files:
-            root = project_root(self.notebook.parent if self.notebook else Path.cwd())
-            self.files = FileTracker(root, ignore=[str(path)])
+            self.files = FileTracker(self.root, ignore=[str(path)])
         return self.store
+
+    def _refresh_settings(self) -> None:
+        """Re-read the project's settings file when it changed (one stat per cell)."""
+        try:
+            st = (self.root / ".repro" / "settings.json").stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        if stamp != self._settings_stamp:
+            self._settings_stamp = stamp
+            self.settings = self.base_settings.with_project(self.root)
+            self.changes.set_budget(self.settings.budget_bytes)
 
     def _fail(self, when: str, error: BaseException) -> None:
         log.exception("jupyter-repro: recording failed %s", when)

@@ -69,3 +69,20 @@ def test_seeded_randomness_repeats_its_fingerprint_and_unseeded_does_not(tmp_pat
     assert seeded_b.changed == ()  # the same seed gave the same x: nothing changed
     assert free_a.rng["random"] != free_b.rng["random"]
     assert free_a.changed[0].hash != free_b.changed[0].hash
+
+
+def test_project_settings_skip_names_and_cap_the_hash_budget(tmp_path):
+    from jupyter_repro.project_settings import ProjectSettings, write_settings
+
+    db = tmp_path / "lineage.db"
+    with kernel(tmp_path, db) as (_, client):
+        execute(client, "token_cache = 'x'\nbig = bytes(3 * 1024 * 1024)")
+        write_settings(tmp_path, ProjectSettings(skip=("*_cache",), budget_mb=1))
+        execute(client, "token_cache = 'y'\nbig = bytes(3 * 1024 * 1024 + 1)")
+    with LineageStore.open(db, create=False) as store:
+        before, after = store.executions()
+
+    assert {v.name for v in before.changed} == {"token_cache", "big"}
+    assert [v.name for v in after.changed] == ["big"]  # skipped from the next cell on
+    assert after.changed[0].complete is False
+    assert after.removed == ()  # skipping a name is not deleting it

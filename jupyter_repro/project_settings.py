@@ -1,0 +1,111 @@
+"""A project's recorder settings, in ``<project root>/.repro/settings.json``.
+
+The server's ``settings`` route writes them; the recorder in the kernel reads them::
+
+    settings = read_settings(project_root(notebook))   # defaults when there is no file
+    settings.skip, settings.budget_mb
+    write_settings(root, update(settings, skip=["model", "*_cache"], budget_mb=64))
+
+``skip`` holds variable names or glob patterns never hashed; ``budget_mb`` is how many MiB of
+one variable are hashed before its hash is marked incomplete. ``update`` validates and raises
+:class:`SettingsError` with a message for people. Standard library only: a kernel imports this.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+#: The recorder's own default (``recorder_settings.DEFAULT_BUDGET_MB``; not imported from there,
+#: the server must never import the recorder).
+DEFAULT_BUDGET_MB = 256.0
+MAX_BUDGET_MB = 1024.0 * 1024
+MAX_SKIP = 500
+FILE = Path(".repro") / "settings.json"
+#: A Python name, or a glob over names (``*_cache``, ``tmp?``, ``[ab]x``): never a comma, which
+#: separates patterns in ``JUPYTER_REPRO_SKIP``.
+_PATTERN = re.compile(r"^[A-Za-z_*?\[][\w*?\[\]!]*$")
+
+
+class SettingsError(ValueError):
+    """Invalid settings, or a settings file that cannot be read; ``str()`` is for people."""
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    skip: tuple[str, ...] = ()
+    budget_mb: float = DEFAULT_BUDGET_MB
+
+    def to_json(self) -> dict[str, Any]:
+        return {"skip": list(self.skip), "budget_mb": self.budget_mb}
+
+
+def settings_file(root: Path) -> Path:
+    return Path(root) / FILE
+
+
+def read_settings(root: Path, strict: bool = True) -> ProjectSettings:
+    """The project's settings; defaults when there is no file. A damaged file raises
+    SettingsError, or gives the defaults with ``strict=False`` (a kernel must start anyway)."""
+    path = settings_file(root)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise SettingsError("the file does not hold a JSON object")
+        return update(ProjectSettings(), skip=data.get("skip"), budget_mb=data.get("budget_mb"))
+    except FileNotFoundError:
+        return ProjectSettings()
+    except (OSError, ValueError) as error:
+        if not strict:
+            return ProjectSettings()
+        raise SettingsError(f"Cannot read {path}: {error}. Fix or delete the file.") from error
+
+
+def update(settings: ProjectSettings, skip: Any = None, budget_mb: Any = None) -> ProjectSettings:
+    """``settings`` with the values given (None: unchanged), validated."""
+    if skip is not None:
+        if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
+            raise SettingsError("skip must be a list of variable names or glob patterns")
+        names = tuple(dict.fromkeys(s.strip() for s in skip if s.strip()))
+        bad = [s for s in names if not _PATTERN.match(s)]
+        if bad:
+            raise SettingsError(
+                f"Not a variable name or glob pattern: {bad[0]!r} (letters, digits, _, *, ?, [])"
+            )
+        if len(names) > MAX_SKIP:
+            raise SettingsError(f"skip holds {len(names)} names; at most {MAX_SKIP} are allowed")
+        settings = replace(settings, skip=names)
+    if budget_mb is not None:
+        valid = isinstance(budget_mb, (int, float)) and not isinstance(budget_mb, bool)
+        if not valid or not 0 < budget_mb <= MAX_BUDGET_MB:
+            raise SettingsError(
+                f"budget_mb must be a number of MiB above 0, up to {MAX_BUDGET_MB:g}"
+            )
+        settings = replace(settings, budget_mb=float(budget_mb))
+    return settings
+
+
+def write_settings(root: Path, settings: ProjectSettings) -> ProjectSettings:
+    """Write the file atomically (a kernel starting meanwhile reads the old or the new one)."""
+    path = settings_file(root)
+    folder = path.parent
+    if not folder.exists():
+        # As the store makes it: private, and ignored by git (it may hold the lineage too).
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        if not (folder / ".gitignore").exists():
+            (folder / ".gitignore").write_text("*\n")
+    text = json.dumps(settings.to_json(), indent=2) + "\n"
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return settings
