@@ -34,10 +34,12 @@ def _register() -> None:
     """Attach every sub-command to the group."""
     from .export_command import export
     from .lineage_commands import env, log, state
+    from .pipeline_command import pipeline
+    from .review_commands import diff, git_setup, pair
     from .run_command import run
     from .verify_command import verify
 
-    for command in (log, state, env, run, export, verify):
+    for command in (log, state, env, run, export, verify, pipeline, pair, git_setup, diff):
         cli.add_command(command)
 
 

@@ -107,6 +107,19 @@ def export_script(
     return ExportResult(script, lock_path, ids, tuple(plan.warnings))
 
 
+def plain_code(execution: Execution, failed: bool) -> tuple[str, list[str]]:
+    """The execution's code as plain Python (guarded when it failed yet is needed), and warnings.
+
+    Shared with the pipeline export, whose stage scripts hold the same code.
+    """
+    translation = to_plain_python(execution.code)
+    warnings = [f"execution {execution.id}: {w}" for w in translation.warnings]
+    code = translation.code
+    if translation.imports:
+        code = "".join(f"import {m}\n" for m in translation.imports) + code
+    return (guarded(code, execution) if failed else code), warnings
+
+
 def _refuse_foreign(script: Path) -> None:
     """Overwrite an earlier export, never a file the user wrote."""
     if script.exists() and EXPORT_MARKER not in script.read_text(errors="replace"):
@@ -141,12 +154,9 @@ class _Plan:
         self.exported = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     def _code(self, execution: Execution) -> str:
-        translation = to_plain_python(execution.code)
-        self.warnings += [f"execution {execution.id}: {w}" for w in translation.warnings]
-        code = translation.code
-        if translation.imports:
-            code = "".join(f"import {m}\n" for m in translation.imports) + code
-        return guarded(code, execution) if execution.id in self.sliced.failed_kept else code
+        code, warnings = plain_code(execution, failed=execution.id in self.sliced.failed_kept)
+        self.warnings += warnings
+        return code
 
     def _input_files(self) -> dict[str, LockedFile]:
         """Files the exported executions read before any of them wrote them: the inputs."""

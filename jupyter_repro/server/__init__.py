@@ -1,17 +1,37 @@
 """The jupyter-server extension: serves the lineage store over an authenticated REST API.
 
 jupyter-server finds `_load_jupyter_server_extension` through
-`jupyter_repro._jupyter_server_extension_points`.
+`jupyter_repro._jupyter_server_extension_points`. Loading it adds the routes (``routes``; the
+contract is ``docs/rest-api.md``), hooks notebook saves (``save_hook``) and makes the registry
+of background verifications (``verify_jobs``); options are ``config.ReproServerSettings``.
+
+Modules: ``base`` (handler base, shared context), ``paths`` (confinement to the root),
+``errors`` (library errors to HTTP statuses), ``queries``/``actions``/``diffing`` (the library
+calls behind the handlers, no tornado), ``handlers_*`` (the thin handlers).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .base import SETTINGS_KEY, ReproContext
+from .config import ReproServerSettings
 from .routes import setup_route_handlers
+from .save_hook import SaveSnapshots
+from .verify_jobs import VerifyJobs
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the REST routes on the server's web application."""
+    """Register the REST routes and the post-save hook."""
+    config = ReproServerSettings(parent=server_app)
+    snapshots = SaveSnapshots(config, server_app.log)
+    context = ReproContext(config, snapshots, VerifyJobs(config, server_app.log))
+    server_app.web_app.settings[SETTINGS_KEY] = context
     setup_route_handlers(server_app.web_app)
+    snapshots.attach(server_app.contents_manager)
+    # jupytext's extension, loaded after this one (alphabetical order), *replaces* the contents
+    # manager: attach again once every extension has loaded, to whichever one serves requests.
+    server_app.io_loop.add_callback(
+        lambda: snapshots.attach(server_app.web_app.settings.get("contents_manager"))
+    )
     server_app.log.info("jupyter_repro server extension loaded")

@@ -27,6 +27,7 @@ from .models import (
     ExecutionEnd,
     ExecutionStart,
     FileAccess,
+    NotebookVersion,
     Session,
     VariableState,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "ExecutionStart",
     "FileAccess",
     "LineageStore",
+    "NotebookVersion",
     "Session",
     "StoreUnavailable",
     "VariableState",

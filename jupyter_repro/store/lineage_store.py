@@ -12,6 +12,9 @@ Readers open an existing store with ``LineageStore.open(path, create=False)``, w
 nothing and raises :class:`StoreUnavailable` when there is no store yet. Any file or SQLite
 failure raises ``StoreUnavailable``. A store may be shared by threads (calls are serialized) and
 by processes (SQLite WAL with a busy timeout and ``BEGIN IMMEDIATE`` writes).
+
+The server also records each notebook save (``add_version``, ``versions``, ``version_content``;
+see ``versions``), so saved versions can be diffed.
 """
 
 from __future__ import annotations
@@ -24,9 +27,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, TypeVar
 
-from . import connection, reads, schema, writes
+from . import connection, reads, schema, versions, writes
 from .errors import StoreUnavailable, unavailable
-from .models import Environment, Execution, ExecutionEnd, ExecutionStart, Session, VariableState
+from .models import (
+    Environment,
+    Execution,
+    ExecutionEnd,
+    ExecutionStart,
+    NotebookVersion,
+    Session,
+    VariableState,
+)
 
 T = TypeVar("T")
 
@@ -157,6 +168,25 @@ class LineageStore:
     def code(self, code_hash: str) -> str | None:
         """The text of the code with this hash (see ``code_hash``)."""
         return self._read(lambda c: reads.select_code(c, code_hash))
+
+    # --- Notebook versions: one per save, for diffs (see ``versions``). ---
+
+    def add_version(
+        self, notebook: str, content: bytes, keep: int | None = None
+    ) -> NotebookVersion:
+        """Record a save of ``notebook`` (absolute path); keep its ``keep`` newest versions."""
+        return self._write(lambda c: versions.insert_version(c, notebook, content, keep))
+
+    def versions(self, notebook: str) -> list[NotebookVersion]:
+        """The saved versions of one notebook, newest first."""
+        return self._read(lambda c: versions.select_versions(c, notebook))
+
+    def version(self, version_id: int) -> NotebookVersion | None:
+        return self._read(lambda c: versions.select_version(c, version_id))
+
+    def version_content(self, version_id: int) -> bytes | None:
+        """The bytes saved by that version, or None for an unknown id."""
+        return self._read(lambda c: versions.select_content(c, version_id))
 
     # --- Plumbing. ---
 

@@ -63,3 +63,20 @@ def m001_initial(db: Database) -> None:
             PRIMARY KEY (execution_id, path, mode))""",
         "CREATE INDEX files_path ON files (path, execution_id)",
     )
+
+
+@MIGRATIONS()
+def m002_notebook_versions(db: Database) -> None:
+    # Saved notebooks, for diffs between saves. Content is addressed by the SHA-256 of the saved
+    # bytes and stored zlib-compressed once per hash: a notebook saved unchanged costs one row.
+    _run(
+        db,
+        """CREATE TABLE notebook_contents (
+            hash TEXT PRIMARY KEY, size INTEGER NOT NULL,
+            compression TEXT NOT NULL DEFAULT 'zlib', content BLOB NOT NULL)""",
+        """CREATE TABLE notebook_versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, notebook TEXT NOT NULL, saved TEXT NOT NULL,
+            hash TEXT NOT NULL REFERENCES notebook_contents (hash))""",
+        "CREATE INDEX notebook_versions_notebook ON notebook_versions (notebook, id)",
+        "CREATE INDEX notebook_versions_hash ON notebook_versions (hash)",
+    )

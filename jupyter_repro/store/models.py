@@ -127,3 +127,14 @@ class Execution:
     @property
     def files_written(self) -> tuple[FileAccess, ...]:
         return tuple(f for f in self.files if f.mode == "write")
+
+
+@dataclass(frozen=True)
+class NotebookVersion:
+    """One save of a notebook (its content is read separately: it may be megabytes)."""
+
+    id: int
+    notebook: str  # absolute, resolved path, as executions name it
+    saved: str  # ISO 8601, UTC
+    hash: str  # SHA-256 hex of the saved bytes
+    size: int  # bytes

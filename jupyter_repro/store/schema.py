@@ -31,7 +31,7 @@ from .connection import write
 
 MIGRATION_SET = "jupyter_repro.store"
 #: Every migration in ``migrations.py``, in order (a test keeps the two in step).
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_notebook_versions")
 
 
 def applied(conn: sqlite3.Connection) -> list[str]:

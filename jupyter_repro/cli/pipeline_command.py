@@ -1,0 +1,75 @@
+"""`jupyter repro pipeline`: a recorded session as DVC stages or make rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..export.pipeline import TOOLS, ExportError, export_pipeline
+from .run_command import read_notebook
+from .store_access import open_store
+
+
+@click.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--session", help="Session id (default: the notebook's latest).")
+@click.option(
+    "--to",
+    "tool",
+    type=click.Choice(TOOLS),
+    required=True,
+    help="dvc: dvc.yaml, run by `dvc repro` inside DIR; make: a Makefile, run by `make -C DIR`.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Pipeline folder DIR (default: pipeline/ beside the notebook).",
+)
+@click.option("--force", is_flag=True, help="Write into DIR even if it is not empty.")
+@click.option(
+    "--db", type=click.Path(dir_okay=False), help="Lineage database (default: the project's)."
+)
+def pipeline(
+    notebook: Path,
+    session: str | None,
+    tool: str,
+    output: Path | None,
+    force: bool,
+    db: str | None,
+) -> None:
+    """Export NOTEBOOK's recorded session as a pipeline whose stages re-run only when their
+    inputs change.
+
+    Stages are cut where a file one cell wrote is read by a later cell, and where a markdown
+    section with file I/O of its own begins; each is named after its heading (a `stage=NAME`
+    cell tag overrides both). Values that cross stages in memory go through files in
+    DIR/handoffs; the `parameters` cell becomes params.yaml; requirements.txt pins the
+    recorded versions of what the stages import.
+
+    \b
+    Examples:
+      jupyter repro pipeline analysis.ipynb --to dvc && (cd pipeline && dvc repro)
+      jupyter repro pipeline analysis.ipynb --to make -o build && make -C build
+    """
+    if notebook.exists():
+        read_notebook(notebook)
+    store = open_store(str(notebook), db)
+    if store is None:
+        raise click.UsageError(
+            f"No recorded session for {notebook}: run it in the repro kernel first"
+        )
+    try:
+        with store:
+            result = export_pipeline(
+                store, notebook, session_id=session, to=tool, output_dir=output, force=force
+            )
+    except ExportError as error:
+        raise click.UsageError(str(error)) from error
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    names = ", ".join(stage.name for stage in result.stages)
+    count = "1 stage" if result.single_stage else f"{len(result.stages)} stages"
+    run = f"cd {result.directory} && dvc repro" if tool == "dvc" else f"make -C {result.directory}"
+    click.echo(f"Wrote {result.directory}: {count} ({names}). Run it: {run}")

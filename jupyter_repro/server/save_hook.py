@@ -1,0 +1,78 @@
+"""Snapshots of notebook saves: a post-save hook that records each save as a version.
+
+Attach it to the server's contents manager; ``settled`` waits for the snapshots already queued,
+so a request reading versions sees every save made before it::
+
+    snapshots = SaveSnapshots(config, log)
+    snapshots.attach(server_app.contents_manager)
+    await snapshots.settled()
+
+The hook runs inside the save, on the event loop: it only reads the saved bytes and queues the
+store write on one worker thread (in save order). It never fails a save: jupyter-server turns a
+hook's exception into a 500 for a file that *was* saved, so every error is logged and swallowed.
+It works with jupytext's contents manager too: that one saves through the base class, which runs
+the hooks; only ``.ipynb`` files are snapshotted (a paired ``.py`` is not a notebook version).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..store import LineageStore, StoreUnavailable, default_db_path
+from .config import ReproServerSettings
+
+
+class SaveSnapshots:
+    """The post-save hook and the single thread that writes its versions, in save order."""
+
+    def __init__(self, config: ReproServerSettings, log: logging.Logger) -> None:
+        self.config = config
+        self.log = log
+        # Not a daemon: Python waits for its queue at exit, so the last save is kept too.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repro-snapshot")
+        # Weak references compared by identity: contents managers are not hashable.
+        self._attached: list[weakref.ref[Any]] = []
+
+    def attach(self, contents_manager: Any) -> None:
+        """Register the hook on ``contents_manager`` (once, however often this is called)."""
+        if contents_manager is None or any(r() is contents_manager for r in self._attached):
+            return
+        contents_manager.register_post_save_hook(self.hook)
+        self._attached.append(weakref.ref(contents_manager))
+
+    def hook(self, model: dict[str, Any], os_path: str, contents_manager: Any = None) -> None:
+        """The post-save hook (jupyter-server calls it with keywords)."""
+        try:
+            if self.config.snapshot_saves == "off" or not str(os_path).endswith(".ipynb"):
+                return
+            if model.get("type") not in (None, "notebook"):
+                return
+            path = Path(os_path).resolve()
+            if path.stat().st_size > self.config.max_snapshot_mb * 1024 * 1024:
+                self.log.info("jupyter_repro: %s is too large to keep as a version", path)
+                return
+            content = path.read_bytes()  # now: a later save must not overwrite this one
+            self._writer.submit(self._record, path, content)
+        except Exception:
+            self.log.warning("jupyter_repro: could not snapshot %s", os_path, exc_info=True)
+
+    def _record(self, notebook: Path, content: bytes) -> None:
+        db = default_db_path(notebook)
+        create = self.config.snapshot_saves == "all"
+        try:
+            with LineageStore.open(db, create=create) as store:
+                store.add_version(str(notebook), content, keep=self.config.max_versions)
+        except StoreUnavailable as error:
+            if create or db.exists():
+                self.log.warning("jupyter_repro: save of %s not kept: %s", notebook, error)
+        except Exception:
+            self.log.error("jupyter_repro: save of %s not kept", notebook, exc_info=True)
+
+    async def settled(self) -> None:
+        """Return once every snapshot queued so far is written (the writer runs them in order)."""
+        await asyncio.wrap_future(self._writer.submit(lambda: None))
