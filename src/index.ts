@@ -8,20 +8,24 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { LabIcon } from '@jupyterlab/ui-components';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
+import { addCommands } from './commands';
+import { lineageIcon } from './icons';
 import { LineageModel } from './model';
-import { CommandIDs, PLUGIN_ID } from './tokens';
+import { PipelineButtonExtension } from './notebook/toolbar';
+import { watchNotebooks } from './notebook/watcher';
+import { panelSide, syncRecorderSettings } from './settings';
+import { PLUGIN_ID, TOOLBAR_PLUGIN_ID } from './tokens';
 import { LineageSidebar } from './widget';
 
-const lineageIcon = new LabIcon({
-  name: 'jupyter-repro:lineage',
-  svgstr:
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><circle cx="6" cy="5" r="2.5"/><circle cx="6" cy="19" r="2.5"/><circle cx="18" cy="12" r="2.5"/><path d="M5 7h2v10H5z"/><path d="M7.4 6.2l9.4 4.6-.9 1.8-9.4-4.6z"/><path d="M7.4 17.8l9.4-4.6-.9-1.8-9.4 4.6z"/></g></svg>'
-});
+/** The sidebar's rank among the other sidebar panels. */
+const SIDEBAR_RANK = 900;
 
 /**
- * Adds the Lineage sidebar, which follows the active notebook.
+ * The Lineage sidebar for the active notebook, its commands and its settings.
+ *
+ * Needs no ILabShell: Notebook 7's notebook view takes the same sidebar widget.
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -29,39 +33,61 @@ const plugin: JupyterFrontEndPlugin<void> = {
     'Lineage of the active notebook: executions, state, data and environment.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null
   ) => {
     const model = new LineageModel();
-    const sidebar = new LineageSidebar(model);
+    const sidebar = new LineageSidebar(model, app.commands);
     sidebar.title.icon = lineageIcon;
     sidebar.title.caption = 'Lineage';
     sidebar.node.setAttribute('aria-label', 'Lineage');
     sidebar.node.setAttribute('role', 'region');
 
-    const follow = () => {
-      model.notebookPath = tracker.currentWidget?.context.path ?? null;
-    };
-    tracker.currentChanged.connect(follow);
-    tracker.widgetUpdated.connect(follow);
-    follow();
-
-    app.shell.add(sidebar, 'right', { rank: 900 });
+    app.shell.add(sidebar, 'right', { rank: SIDEBAR_RANK });
     restorer?.add(sidebar, sidebar.id);
 
-    app.commands.addCommand(CommandIDs.openLineage, {
-      label: 'Show Lineage Panel',
-      caption: 'Show the lineage of the active notebook',
-      execute: () => app.shell.activateById(sidebar.id)
-    });
-    palette?.addItem({ command: CommandIDs.openLineage, category: 'Lineage' });
-
+    addCommands({ app, tracker, model, sidebar }, palette);
+    watchNotebooks(tracker, model);
     void model.refreshServerStatus();
+
+    if (settingRegistry) {
+      void settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          let side = 'right';
+          const place = () => {
+            if (panelSide(settings) !== side) {
+              side = panelSide(settings);
+              app.shell.add(sidebar, side, { rank: SIDEBAR_RANK });
+            }
+          };
+          settings.changed.connect(place);
+          place();
+          syncRecorderSettings(settings, model);
+        })
+        .catch(error => model.reportError('Loading the settings', error));
+    }
   }
 };
 
-export default plugin;
+/**
+ * "Export as pipeline" in the toolbar of every notebook.
+ */
+const toolbarPlugin: JupyterFrontEndPlugin<void> = {
+  id: TOOLBAR_PLUGIN_ID,
+  description: 'Adds "Export as pipeline" to the notebook toolbar.',
+  autoStart: true,
+  activate: (app: JupyterFrontEnd) => {
+    app.docRegistry.addWidgetExtension(
+      'Notebook',
+      new PipelineButtonExtension(app.commands)
+    );
+  }
+};
+
+export default [plugin, toolbarPlugin];

@@ -6,17 +6,23 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE } from './tokens';
 
+/** Query parameters; undefined values are left out. */
+export type Query = { [key: string]: string | number | undefined };
+
 /**
  * Call the server extension and return its JSON body.
  *
+ * `endPoint` is a route of docs/rest-api.md (e.g. `verify/<id>`), `query` its parameters.
  * Errors carry the server's own message, so the panel can show what went wrong.
  */
 export async function requestAPI<T>(
   endPoint = '',
-  init: RequestInit = {}
+  init: RequestInit = {},
+  query: Query = {}
 ): Promise<T> {
   const settings = ServerConnection.makeSettings();
-  const requestUrl = URLExt.join(settings.baseUrl, API_NAMESPACE, endPoint);
+  const requestUrl =
+    URLExt.join(settings.baseUrl, API_NAMESPACE, endPoint) + queryString(query);
 
   let response: Response;
   try {
@@ -39,4 +45,24 @@ export async function requestAPI<T>(
     throw new ServerConnection.ResponseError(response, data?.message ?? text);
   }
   return data as T;
+}
+
+/** `?a=1&b=2`, or '' when there is nothing to send. */
+function queryString(query: Query): string {
+  const defined: { [key: string]: string } = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) {
+      defined[key] = String(value);
+    }
+  }
+  return URLExt.objectToQueryString(defined);
+}
+
+/** A JSON body for POST/PUT. */
+export function jsonBody(method: 'POST' | 'PUT', body: unknown): RequestInit {
+  return {
+    method,
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' }
+  };
 }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..store import LineageStore, Session, StoreUnavailable, default_db_path
+from ..store import LineageStore, NoLineageYet, Session, StoreUnavailable, default_db_path
 
 
 def notebook_key(notebook: str | None) -> str | None:
@@ -22,12 +22,11 @@ def open_store(notebook: str | None, db: str | None) -> LineageStore | None:
     """
     path = Path(db).expanduser() if db else default_db_path(Path(notebook) if notebook else None)
     try:
-        store = LineageStore.open(path, create=False)
+        store: LineageStore | None = LineageStore.open(path, create=False)
+    except NoLineageYet:
+        store = None
     except StoreUnavailable as exc:
-        if not path.exists():
-            store = None
-        else:
-            raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(str(exc)) from exc
     if notebook and not Path(notebook).exists():
         known = store is not None and store.latest_session(notebook_key(notebook)) is not None
         if not known:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from ..cell_status import NotebookCell, notebook_status
 from ..lineage_json import environment_json, execution_json
-from ..store import LineageStore, StoreUnavailable, default_db_path
+from ..store import LineageStore, NoLineageYet, default_db_path
 from .errors import NotFound
 
 
@@ -29,11 +29,9 @@ def lineage(notebook: Path) -> Iterator[LineageStore | None]:
     db = default_db_path(notebook)
     try:
         store = LineageStore.open(db, create=False)
-    except StoreUnavailable:
-        # A store that is there and broken is said so (503), not shown empty. An empty file is
-        # one a kernel has just created and not given its schema yet.
-        if db.exists() and db.stat().st_size > 0:
-            raise
+    except NoLineageYet:
+        # Missing, or just created by a kernel that has not given it its schema yet: empty.
+        # Any other StoreUnavailable (a broken store) propagates and is said so (503).
         yield None
         return
     with store:

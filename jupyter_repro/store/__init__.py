@@ -13,7 +13,7 @@ See ``lineage_store`` for the calls, ``location`` for where the file lives, ``sc
 tables, and ``liveness`` for when a ``running`` execution is reported ``interrupted``.
 """
 
-from .errors import StoreUnavailable
+from .errors import NoLineageYet, StoreUnavailable
 from .lineage_store import LineageStore
 from .liveness import pid_alive
 from .location import ENV_VAR, default_db_path, project_root
@@ -46,6 +46,7 @@ __all__ = [
     "ExecutionStart",
     "FileAccess",
     "LineageStore",
+    "NoLineageYet",
     "NotebookVersion",
     "Session",
     "StoreUnavailable",

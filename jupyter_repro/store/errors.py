@@ -43,6 +43,11 @@ class StoreUnavailable(Exception):
         self.path = path
 
 
+class NoLineageYet(StoreUnavailable):
+    """Nothing has been recorded: no store file, or one a kernel created and has not yet given
+    its schema. Readers show empty lineage for it; any other StoreUnavailable is a real fault."""
+
+
 def unavailable(path: Path, exc: BaseException, doing: str = "use") -> StoreUnavailable:
     """Build a StoreUnavailable saying what went wrong with ``path`` and what to do next."""
     reason = _reason(exc)

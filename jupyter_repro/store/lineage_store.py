@@ -9,7 +9,8 @@ The recorder calls, in this order, with one transaction each::
         store.finish_execution(execution_id, end)       # after it ran
 
 Readers open an existing store with ``LineageStore.open(path, create=False)``, which creates
-nothing and raises :class:`StoreUnavailable` when there is no store yet. Any file or SQLite
+nothing and raises :class:`NoLineageYet` (a StoreUnavailable) when there is no store yet.
+Any file or SQLite
 failure raises ``StoreUnavailable``. A store may be shared by threads (calls are serialized) and
 by processes (SQLite WAL with a busy timeout and ``BEGIN IMMEDIATE`` writes).
 
@@ -28,7 +29,7 @@ from types import TracebackType
 from typing import Literal, TypeVar
 
 from . import connection, reads, schema, versions, writes
-from .errors import StoreUnavailable, unavailable
+from .errors import NoLineageYet, unavailable
 from .models import (
     Environment,
     Execution,
@@ -59,7 +60,7 @@ class LineageStore:
         """
         path = Path(path)
         if not create and not path.is_file():
-            raise StoreUnavailable(
+            raise NoLineageYet(
                 f"No lineage has been recorded yet: {path.absolute()} does not exist.", path
             )
         try:
@@ -72,7 +73,7 @@ class LineageStore:
         try:
             with store._guard("open"):
                 if not create and not schema.is_initialized(conn):
-                    raise StoreUnavailable(
+                    raise NoLineageYet(
                         f"No lineage has been recorded yet in {path.absolute()}.", path
                     )
                 schema.migrate(conn, path, isolated=isolated)

@@ -1,6 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
+import { openDemo, uploadDemo } from './helpers';
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'demo', 'demo.ipynb');
 // The version the server extension reports is the package's own.
@@ -32,5 +34,35 @@ test.describe('Lineage panel', () => {
     await panel.screenshot({
       path: test.info().outputPath('lineage-panel.png')
     });
+  });
+
+  test('lists the Lineage commands in the command palette', async ({
+    page,
+    tmpPath
+  }) => {
+    await uploadDemo(page, tmpPath);
+    await openDemo(page, tmpPath);
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#command-palette');
+    await expect(palette).toBeVisible();
+    const items = palette.locator('.lm-CommandPalette-item');
+    for (const label of [
+      'Show Lineage Panel',
+      'Refresh Lineage',
+      'Export Script',
+      'Export as Pipeline',
+      'Verify Reproducibility',
+      'Pair with Script (py:percent)',
+      'Diff with Last Save',
+      'Diff with Git HEAD'
+    ]) {
+      await palette.locator('input').fill(label);
+      await expect(items.filter({ hasText: label }).first()).toBeVisible();
+    }
+    // They sit in the "Lineage" category: the search matches category and label.
+    await palette.locator('input').fill('lineage export script');
+    await expect(
+      items.filter({ hasText: 'Export Script' }).first()
+    ).toBeVisible();
   });
 });

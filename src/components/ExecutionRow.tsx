@@ -1,0 +1,148 @@
+import { filterIcon } from '@jupyterlab/ui-components';
+import React from 'react';
+
+import { IExecution, IFileAccess } from '../tokens';
+import { formatDuration, formatTime, shortHash, shortType } from './format';
+
+/** The height of every timeline row, in pixels (the stylesheet lays out 4 lines in it). */
+export const ROW_HEIGHT = 86;
+
+/** Props of one timeline entry. */
+export interface IExecutionRowProps {
+  /** The execution, or undefined while its page loads. */
+  execution: IExecution | undefined;
+  /** How the row names the execution's cell ("cell 3", "a deleted cell"). */
+  cellLabel: string;
+  /** Whether the timeline is already filtered to this cell. */
+  filtered: boolean;
+  onShowCell: (cellId: string) => void;
+  onFilterCell: (cellId: string | null) => void;
+}
+
+const STATUS_ICON: { [status: string]: string } = {
+  ok: '✓',
+  error: '✕',
+  interrupted: '■',
+  running: '…'
+};
+
+/** One execution: count, status, duration, changed variables, files read and written. */
+export function ExecutionRow(props: IExecutionRowProps): JSX.Element {
+  const { execution, cellLabel, filtered } = props;
+  if (!execution) {
+    return (
+      <div className="jp-Repro-ExecutionRow jp-Repro-ExecutionRow-loading">
+        Loading…
+      </div>
+    );
+  }
+  const cellId = execution.cell_id;
+  const count = execution.execution_count ?? ' ';
+  const variables = Object.entries(execution.changed);
+  const status = execution.status;
+  return (
+    <div
+      className={`jp-Repro-ExecutionRow jp-Repro-ExecutionRow-${status}`}
+      data-testid="repro-execution"
+      data-cell-id={cellId ?? ''}
+    >
+      <button
+        className="jp-Repro-ExecutionRow-main"
+        title={cellId ? 'Show this cell in the notebook' : execution.code}
+        disabled={!cellId}
+        onClick={() => cellId && props.onShowCell(cellId)}
+      >
+        <span
+          className="jp-Repro-ExecutionRow-head"
+          title={`Started ${execution.started}`}
+        >
+          <span className="jp-Repro-ExecutionRow-count">[{count}]</span>
+          <span
+            className={`jp-Repro-Status jp-Repro-Status-${status}`}
+            title={
+              execution.error
+                ? `${execution.error.name}: ${execution.error.message}`
+                : status
+            }
+          >
+            <span aria-hidden="true">{STATUS_ICON[status] ?? '?'}</span>{' '}
+            {status}
+          </span>
+          <span className="jp-Repro-ExecutionRow-duration">
+            {formatDuration(execution.duration_ms)}
+          </span>
+          <span className="jp-Repro-ExecutionRow-cell">{cellLabel}</span>
+          <span className="jp-Repro-ExecutionRow-time">
+            {formatTime(execution.started)}
+          </span>
+        </span>
+        <span
+          className="jp-Repro-ExecutionRow-line jp-Repro-ExecutionRow-vars"
+          title={variables
+            .map(
+              ([name, v]) =>
+                `${name}: ${v.type} ${v.hash}${v.summary ? ` ${v.summary}` : ''}`
+            )
+            .concat(execution.removed.map(name => `${name}: deleted`))
+            .join('\n')}
+        >
+          {variables.length === 0 && execution.removed.length === 0 ? (
+            <span className="jp-Repro-ExecutionRow-none">
+              no variables changed
+            </span>
+          ) : null}
+          {variables.map(([name, v]) => (
+            <span
+              key={name}
+              className="jp-Repro-Variable"
+              data-testid="repro-variable"
+            >
+              <span className="jp-Repro-Variable-name">{name}</span>{' '}
+              <span className="jp-Repro-Variable-type">
+                {shortType(v.type)}
+              </span>{' '}
+              <span className="jp-Repro-Variable-hash">
+                {shortHash(v.hash)}
+              </span>
+            </span>
+          ))}
+          {execution.removed.map(name => (
+            <span
+              key={`-${name}`}
+              className="jp-Repro-Variable jp-Repro-Variable-removed"
+            >
+              del {name}
+            </span>
+          ))}
+        </span>
+        <FileLine label="read" files={execution.files_read} />
+        <FileLine label="wrote" files={execution.files_written} />
+      </button>
+      {cellId ? (
+        <button
+          className="jp-Repro-ExecutionRow-filter"
+          aria-pressed={filtered}
+          aria-label={filtered ? 'Show every cell' : `Show only ${cellLabel}`}
+          title={filtered ? 'Show every cell' : `Show only ${cellLabel}`}
+          onClick={() => props.onFilterCell(filtered ? null : cellId)}
+        >
+          <filterIcon.react tag="span" aria-hidden="true" />
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function FileLine(props: { label: string; files: IFileAccess[] }): JSX.Element {
+  const { label, files } = props;
+  const names = files.map(file => file.path).join(', ');
+  return (
+    <span
+      className={`jp-Repro-ExecutionRow-line jp-Repro-ExecutionRow-files-${label}`}
+      title={files.map(file => `${file.path} ${file.hash ?? ''}`).join('\n')}
+    >
+      <span className="jp-Repro-ExecutionRow-label">{label}:</span>{' '}
+      {names || <span className="jp-Repro-ExecutionRow-none">—</span>}
+    </span>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Shared steps of the Lineage ui-tests: the demo notebook, the panel, running cells.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
+import * as path from 'path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const DEMO = path.join(ROOT, 'demo', 'demo.ipynb');
+const DATA = path.join(ROOT, 'demo', 'data', 'measurements.csv');
+
+/** Cell indices of demo/demo.ipynb (markdown cells sit between them). */
+export const CELL = { imports: 1, load: 3, derive: 5, summary: 7 };
+
+/** Upload the demo notebook and its data into the test's folder. */
+export async function uploadDemo(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
+  await page.contents.uploadFile(DEMO, `${tmpPath}/demo.ipynb`);
+  await page.contents.uploadFile(DATA, `${tmpPath}/data/measurements.csv`);
+}
+
+/** Open the demo notebook (its kernel is "Python 3 (repro)") and wait for the kernel. */
+export async function openDemo(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
+  await page.notebook.openByPath(`${tmpPath}/demo.ipynb`);
+  await page.notebook.activate('demo.ipynb');
+  await expect(
+    page.getByRole('button', { name: 'Python 3 (repro) | Idle' })
+  ).toBeVisible({ timeout: 60000 });
+}
+
+/** Show the Lineage sidebar and return it. */
+export async function openLineage(
+  page: IJupyterLabPageFixture
+): Promise<Locator> {
+  const panel = page.getByRole('region', { name: 'Lineage' });
+  if (!(await panel.isVisible())) {
+    await page.getByRole('tab', { name: 'Lineage' }).click();
+  }
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+/** Run the cells at `indices`, in that order, each to completion. */
+export async function runCells(
+  page: IJupyterLabPageFixture,
+  indices: number[]
+): Promise<void> {
+  for (const index of indices) {
+    expect(await page.notebook.runCell(index)).toBe(true);
+  }
+}
+
+/** The timeline's entries shown now. */
+export function executions(panel: Locator): Locator {
+  return panel.getByTestId('repro-execution');
+}
+
+/** Keep a screenshot of the panel with the test's artifacts. */
+export async function keepScreenshot(
+  panel: Locator,
+  name: string
+): Promise<void> {
+  await panel.screenshot({ path: test.info().outputPath(`${name}.png`) });
+}
+
+/** The tab of the main area titled `title`. */
+export function mainTab(page: IJupyterLabPageFixture, title: RegExp): Locator {
+  return page.locator('#jp-main-dock-panel .lm-TabBar-tab', {
+    hasText: title
+  });
+}
