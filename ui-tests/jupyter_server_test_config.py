@@ -10,3 +10,5 @@ configure_jupyter_server(c)
 c.ServerApp.allow_root = True
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+# Notebook 7's pages are served by the same server; expose its app to the tests as well.
+c.JupyterNotebookApp.expose_app_in_browser = True
