@@ -8,8 +8,7 @@ import click
 
 from ..export.script import FORMATS, ExportError, export_script
 from ..export.slicing import UnknownTarget
-from .run_command import read_notebook
-from .store_access import open_store
+from .store_access import open_recorded_store
 
 
 @click.command()
@@ -59,13 +58,7 @@ def export(
       jupyter repro export analysis.ipynb
       jupyter repro export analysis.ipynb --target model --target cell:3f2a -o train.py
     """
-    if notebook.exists():
-        read_notebook(notebook)
-    store = open_store(str(notebook), db)
-    if store is None:
-        raise click.UsageError(
-            f"No recorded session for {notebook}: run it in the repro kernel first"
-        )
+    store = open_recorded_store(notebook, db)
     try:
         with store:
             result = export_script(

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from ..export.pipeline import TOOLS, ExportError, export_pipeline
-from .run_command import read_notebook
-from .store_access import open_store
+from .store_access import open_recorded_store
 
 
 @click.command()
@@ -53,13 +52,7 @@ def pipeline(
       jupyter repro pipeline analysis.ipynb --to dvc && (cd pipeline && dvc repro)
       jupyter repro pipeline analysis.ipynb --to make -o build && make -C build
     """
-    if notebook.exists():
-        read_notebook(notebook)
-    store = open_store(str(notebook), db)
-    if store is None:
-        raise click.UsageError(
-            f"No recorded session for {notebook}: run it in the repro kernel first"
-        )
+    store = open_recorded_store(notebook, db)
     try:
         with store:
             result = export_pipeline(

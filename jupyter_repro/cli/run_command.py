@@ -9,17 +9,7 @@ import click
 import nbformat
 
 from ..runner import ORDERS, execution_order, run_notebook
-
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read and validate a notebook, or fail with a one-line usage error."""
-    try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise click.UsageError(f"Not a valid notebook: {path} ({reason})") from error
-    return nb
+from .store_access import read_notebook
 
 
 @click.command()

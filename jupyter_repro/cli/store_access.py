@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import nbformat
 
 from ..store import LineageStore, NoLineageYet, Session, StoreUnavailable, default_db_path
 
@@ -44,3 +45,26 @@ def pick_session(
             raise click.UsageError(f"Unknown session: {session}")
         return found
     return store.latest_session(notebook_key(notebook)) if store else None
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read and validate a notebook, or fail with a one-line usage error."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise click.UsageError(f"Not a valid notebook: {path} ({reason})") from error
+    return nb
+
+
+def open_recorded_store(notebook: Path, db: str | None) -> LineageStore:
+    """The store holding NOTEBOOK's recordings; a usage error when it is invalid or unrecorded."""
+    if notebook.exists():
+        read_notebook(notebook)
+    store = open_store(str(notebook), db)
+    if store is None:
+        raise click.UsageError(
+            f"No recorded session for {notebook}: run it in the repro kernel first"
+        )
+    return store
