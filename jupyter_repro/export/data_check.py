@@ -13,10 +13,12 @@ import xxhash
 
 CHUNK = 8 * 1024 * 1024
 SKIP_VAR = "JUPYTER_REPRO_SKIP_DATA_CHECK"
+#: An absolute folder to run in instead of the recorded one (verify points it into its copy).
+WORKDIR_VAR = "JUPYTER_REPRO_WORKDIR"
 
 _CHECK_SOURCE = """\
 # Checks that the data files this script reads are those the recorded session read, and moves
-# to the folder the session ran in. Set {skip}=1 to skip the check.
+# to the folder the session ran in ({workdir_var} names another). Set {skip}=1 to skip the check.
 import hashlib
 import os
 from pathlib import Path
@@ -40,7 +42,7 @@ def _repro_digest(path, algorithm):
 
 def _repro_check_data():
     here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-    workdir = (here / _REPRO_WORKDIR).resolve()
+    workdir = Path(os.environ.get("{workdir_var}") or here / _REPRO_WORKDIR).resolve()
     if not workdir.is_dir():
         raise SystemExit(f"Working folder of the recorded session is missing: {{workdir}}")
     os.chdir(workdir)
@@ -76,4 +78,6 @@ def check_source(files: dict[str, tuple[str, str]], workdir: str) -> str:
     """Source of the check cell; ``files`` maps path -> (algorithm, expected digest)."""
     rows = "".join(f"    {name!r}: {files[name]!r},\n" for name in sorted(files))
     data = "{\n" + rows + "}" if rows else "{}"
-    return _CHECK_SOURCE.format(skip=SKIP_VAR, workdir=workdir, data=data, chunk=CHUNK)
+    return _CHECK_SOURCE.format(
+        skip=SKIP_VAR, workdir_var=WORKDIR_VAR, workdir=workdir, data=data, chunk=CHUNK
+    )

@@ -15,24 +15,21 @@ files outside them are read in place. The final state's hashes are compared with
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import jupytext
 import nbformat
-import xxhash
 from jupyter_client.kernelspec import NoSuchKernel
 
 from ..runner import run_notebook
 from ..store import ENV_VAR, Execution, LineageStore, StoreUnavailable, default_db_path
+from .data_check import SKIP_VAR, WORKDIR_VAR, file_digests
 from .lockfile import LockError, ReproLock, lock_path_for, read_lock
 from .verify_report import (
     CellError,
@@ -48,8 +45,6 @@ from .verify_report import (
 __all__ = ["VerifyInputError", "VerifyReport", "verify_notebook", "verify_script"]
 
 OnCell = Callable[[int, int], None]
-SKIP_VAR = "JUPYTER_REPRO_SKIP_DATA_CHECK"
-_WORKDIR_LINE = re.compile(r"^_REPRO_WORKDIR = .*$", re.MULTILINE)
 
 
 class VerifyInputError(ValueError):
@@ -145,23 +140,17 @@ def _changed_files(lock: ReproLock, script: Path) -> tuple[Difference, ...]:
         path = script.parent / name  # an absolute name stays absolute
         if not path.is_file():
             raise VerifyInputError(f"Data file missing: {name} (looked for {path})")
+        if not (locked.sha256 or locked.xxh3):
+            continue  # the lock knows no content hash: nothing to compare
+        xxh3, sha256 = file_digests(path)
         if locked.sha256:
             recorded = "sha256:" + locked.sha256.removeprefix("sha256:")
-            current = "sha256:" + _digest(path, hashlib.sha256())
-        elif locked.xxh3:
-            recorded, current = locked.xxh3, "xxh3:" + _digest(path, xxhash.xxh3_128())
+            current = "sha256:" + sha256
         else:
-            continue  # the lock knows no content hash: nothing to compare
+            recorded, current = str(locked.xxh3), xxh3
         if current != recorded:
             changed.append(Difference(name, recorded, current))
     return tuple(changed)
-
-
-def _digest(path: Path, digest: Any) -> str:
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(8 << 20), b""):
-            digest.update(chunk)
-    return str(digest.hexdigest())
 
 
 @dataclass(frozen=True)
@@ -205,16 +194,21 @@ def _run_copy(
             shutil.copy2(source, target)
         layout.mirror(copy, layout.workdir).mkdir(parents=True, exist_ok=True)
         script = layout.mirror(copy, layout.script)
-        workdir = os.path.relpath(layout.mirror(copy, layout.workdir), script.parent)
+        workdir = layout.mirror(copy, layout.workdir)
         runnable = script.with_name(script.stem + ".verify.ipynb")
-        nbformat.write(_runnable(nb, workdir), runnable)
+        nbformat.write(_runnable(nb), runnable)
         db = Path(tmp) / "lineage.db"
         # Created here, its schema applied by a short child process (isolated), so neither this
         # process nor the kernel imports sqlite-utils and, through it, pandas.
         LineageStore.open(db, isolated=True).close()
         # Local modules next to the script or the notebook are code, not data: importable.
         path = [str(layout.workdir), str(layout.script.parent), os.environ.get("PYTHONPATH", "")]
-        env = {ENV_VAR: str(db), SKIP_VAR: "1", "PYTHONPATH": os.pathsep.join(filter(None, path))}
+        env = {
+            ENV_VAR: str(db),
+            SKIP_VAR: "1",
+            WORKDIR_VAR: str(workdir),  # the copied working folder, never the user's
+            "PYTHONPATH": os.pathsep.join(filter(None, path)),
+        }
         try:
             executed = run_notebook(runnable, env=env, on_cell=on_cell, timeout=timeout)
         except NoSuchKernel as error:
@@ -223,19 +217,19 @@ def _run_copy(
             return _read_run(store, executed)
 
 
-def _runnable(nb: nbformat.NotebookNode, workdir: str) -> nbformat.NotebookNode:
-    """A copy whose cells have ids naming their index (to map executions back to cells), whose
-    check cell moves to the copied working folder (never the user's), in nbformat 4.5."""
+def _runnable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy whose cells have ids naming their index (to map executions back to cells), in
+    nbformat 4.5. Its check cell must honour WORKDIR_VAR, else it could move into the user's
+    folder."""
     nb = nbformat.from_dict(nb)
     nb.nbformat_minor = max(nb.nbformat_minor, 5)
     for index, cell in enumerate(nb.cells):
         cell.id = f"c{index}"
-        if "repro-data-check" in cell.get("metadata", {}).get("tags", []):
-            line = f"_REPRO_WORKDIR = {workdir!r}"
-            cell.source, found = _WORKDIR_LINE.subn(line, cell.source)
-            if not found and workdir != ".":
-                # Running it unchanged could move the kernel into the user's folder.
-                raise VerifyInputError("The script's data-check cell sets no _REPRO_WORKDIR")
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "repro-data-check" in tags and WORKDIR_VAR not in cell.source:
+            raise VerifyInputError(
+                "The script's data check predates this jupyter-repro: export it again"
+            )
     return nb
 
 

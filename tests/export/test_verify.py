@@ -73,7 +73,8 @@ def record(folder: Path, cells: list[str], targets: list[str]) -> Path:
     script = folder / "an.py"
     write_lock(lock, lock_path_for(script))
     header = '# %% [markdown]\n# Exported by jupyter_repro\n\n# %% tags=["repro-data-check"]\n'
-    header += '_REPRO_WORKDIR = "."\n'
+    # A minimal check cell keeping the convention verify relies on: JUPYTER_REPRO_WORKDIR wins.
+    header += 'import os\nos.chdir(os.environ.get("JUPYTER_REPRO_WORKDIR") or ".")\n'
     script.write_text(
         header
         + "".join(
