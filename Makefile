@@ -21,7 +21,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -qq
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help lab test install install-test chromium lint pytest ui-test check build
+.PHONY: help lab test install install-test chromium lint pytest jstest ui-test check build
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -62,10 +62,13 @@ lint:  ## ruff, mypy, import contracts, eslint and prettier
 pytest:  ## every Python test suite
 	pytest
 
+jstest:  ## the frontend's unit tests (jest, in Node: paging, windowing, settings)
+	jlpm test
+
 ui-test:  ## Galata ui-tests in headless Debian chromium against a real JupyterLab
 	cd ui-tests && jlpm playwright test
 
-check: lint pytest ui-test  ## every suite, without installing
+check: lint pytest jstest ui-test  ## every suite, without installing
 
 test: install-test  ## command 2: install what tests need, then run every suite
 	$(MAKE) --no-print-directory check

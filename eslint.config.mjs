@@ -43,5 +43,13 @@ export default tseslint.config(
       eqeqeq: 'error',
       'prefer-arrow-callback': 'error'
     }
+  },
+  {
+    // The unit tests are outside the build's tsconfig.json (lib/ must not hold them).
+    files: ['src/__tests__/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.jest },
+      parserOptions: { project: './tsconfig.test.json' }
+    }
   }
 );

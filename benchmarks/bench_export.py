@@ -24,9 +24,9 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from jupyter_repro.export.script import export_script  # noqa: E402
-from jupyter_repro.export.verify import verify_script  # noqa: E402
+from jupyter_repro.script.export import export_script  # noqa: E402
 from jupyter_repro.store import LineageStore, default_db_path  # noqa: E402
+from jupyter_repro.verify.verification import verify_script  # noqa: E402
 from tests.recorder.kernels import collect, kernel, send  # noqa: E402
 
 

@@ -12,7 +12,7 @@ A code cell's *last execution* is its latest one in the session. Its status is, 
 
 - ``never-run``: no execution of the cell in the session;
 - ``stale``: its last execution used a variable (read by its code as it ran, or by the functions
-  it calls, per ``export.code_names``; not by the bodies of functions it only defines) that a
+  it calls, per ``code_analysis.cell_names``; not by the bodies of functions it only defines) that a
   later execution of another cell changed or deleted; or it read a data file whose content on
   disk is not the one recorded (``file_change``: same size and mtime is unchanged, else the
   content's xxh3 is compared; files over 64 MiB go by mtime alone);
@@ -26,19 +26,18 @@ source differs from the code that last ran. Markdown and raw cells are ``ok`` wi
 
 from __future__ import annotations
 
-import ast
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-import xxhash
-
-from .export.code_names import CodeNames, analyze
+from .code_analysis.cell_names import analyze
+from .code_analysis.reads import closure, eager_reads
+from .common.file_digest import file_xxh3
+from .common.notebook_file import read_notebook
 from .store import Execution, FileAccess, LineageStore, project_root
 
 MAX_REASONS = 6
@@ -51,10 +50,6 @@ HASH_LIMIT_BYTES = 64 * 1024 * 1024
 FileCheck = Callable[[FileAccess, Path], "str | None"]
 #: xxh3 of files by stat signature, so a file is read once per change, not once per request.
 _HASHES: dict[tuple[str, int, int, int], str] = {}
-
-
-class NotebookUnreadable(ValueError):
-    """The notebook file is not a notebook nbformat can read; ``str()`` is for people."""
 
 
 @dataclass(frozen=True)
@@ -87,11 +82,7 @@ class NotebookStatus:
 
 
 def read_cells(notebook: Path) -> list[NotebookCell]:
-    try:
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception as error:  # nbformat raises many kinds for a file it cannot parse
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise NotebookUnreadable(f"Not a readable notebook: {notebook.name} ({reason})") from error
+    nb = read_notebook(notebook, validate=False, label=notebook.name)
     return [NotebookCell(c.get("id"), c.cell_type, c.source) for c in nb.cells]
 
 
@@ -193,45 +184,11 @@ def _uses(executions: Sequence[Execution], wanted: set[int]) -> dict[int, frozen
         if found is None:
             continue
         if e.id in wanted:
-            out[e.id] = _closure(_eager_reads(e.code, found), defs)
+            out[e.id] = closure(eager_reads(e.code, found), defs)
         for name in found.binds - set(found.defs):
             defs.pop(name, None)  # rebound to a plain value: no longer that function
         defs.update(found.defs)
     return out
-
-
-def _eager_reads(code: str, found: CodeNames) -> frozenset[str]:
-    """What the code reads when it runs. A function it only defines reads its globals later,
-    when called: a cell defining ``f`` is not stale because a global ``f`` uses changed."""
-    if not found.defs:
-        return found.reads
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return found.reads  # IPython syntax: keep every read, the safe side
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            node.body = [ast.Pass()]
-        elif isinstance(node, ast.Lambda):
-            node.body = ast.Constant(None)
-    stripped = analyze(ast.unparse(tree))
-    if stripped is None:
-        return found.reads
-    # ...but a function it defines and calls right away reads its globals now.
-    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    called = [found.defs[name] for name in loaded & found.defs.keys()]
-    return stripped.reads | (frozenset().union(*called) - found.definite)
-
-
-def _closure(names: frozenset[str], defs: Mapping[str, frozenset[str]]) -> frozenset[str]:
-    seen = set(names)
-    todo = [n for n in names if n in defs]
-    while todo:
-        for name in defs[todo.pop()] - seen:
-            seen.add(name)
-            if name in defs:
-                todo.append(name)
-    return frozenset(seen)
 
 
 def file_change(access: FileAccess, root: Path) -> str | None:
@@ -253,14 +210,10 @@ def file_change(access: FileAccess, root: Path) -> str | None:
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
     current = _HASHES.get(key)  # once: requests run in threads and may clear the cache
     if current is None:
-        digest = xxhash.xxh3_128()
         try:
-            with path.open("rb") as stream:
-                for chunk in iter(lambda: stream.read(1 << 20), b""):
-                    digest.update(chunk)
+            current = file_xxh3(path)
         except OSError:
             return "can no longer be read"
-        current = "xxh3:" + digest.hexdigest()
         if len(_HASHES) >= 10_000:
             _HASHES.clear()  # a crude bound: a long-running server sees many files come and go
         _HASHES[key] = current

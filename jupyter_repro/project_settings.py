@@ -21,9 +21,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-#: The recorder's own default (``recorder_settings.DEFAULT_BUDGET_MB``; not imported from there,
-#: the server must never import the recorder).
+#: The hash budget's one home: the recorder's settings and the hasher's default derive theirs from
+#: it. It lives here, the lowest module both sides may import (the server never imports the
+#: recorder; the recorder reads this file's settings anyway).
 DEFAULT_BUDGET_MB = 256.0
+MIB = 1024 * 1024
+DEFAULT_BUDGET_BYTES = int(DEFAULT_BUDGET_MB * MIB)
 MAX_BUDGET_MB = 1024.0 * 1024
 MAX_SKIP = 500
 FILE = Path(".repro") / "settings.json"

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
+
+from .common.notebook_file import read_notebook
 
 #: The kernel with the recorder loaded (installed with the package).
 RECORDING_KERNEL = "repro-python3"
@@ -79,7 +80,7 @@ def run_notebook(
     ``on_cell(done, total)`` is called after each cell, for progress display.
     """
     path = path.resolve()
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path, validate=False)
     indexes = execution_order(nb, order)
     manager = AsyncKernelManager(
         kernel_name=kernel_name, client_class="jupyter_repro.runner.CellIdKernelClient"

@@ -15,7 +15,7 @@ import { lineageIcon } from './icons';
 import { LineageModel } from './model';
 import { PipelineButtonExtension } from './notebook/toolbar';
 import { watchNotebooks } from './notebook/watcher';
-import { panelSide, syncRecorderSettings } from './settings';
+import { followPanelSide, syncRecorderSettings } from './settings';
 import { PLUGIN_ID, TOOLBAR_PLUGIN_ID } from './tokens';
 import { LineageSidebar } from './widget';
 
@@ -56,24 +56,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
     void model.refreshServerStatus();
 
     if (settingRegistry) {
-      void settingRegistry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          let side = 'right';
-          const place = () => {
-            if (panelSide(settings) !== side) {
-              side = panelSide(settings);
-              app.shell.add(sidebar, side, { rank: SIDEBAR_RANK });
-            }
-          };
-          settings.changed.connect(place);
-          place();
-          syncRecorderSettings(settings, model);
-        })
-        .catch(error => model.reportError('Loading the settings', error));
+      void applySettings(app, settingRegistry, model, sidebar);
     }
   }
 };
+
+/** Follow the settings: the panel's side, and the recorder settings sent to the server. */
+async function applySettings(
+  app: JupyterFrontEnd,
+  settingRegistry: ISettingRegistry,
+  model: LineageModel,
+  sidebar: LineageSidebar
+): Promise<void> {
+  try {
+    const settings = await settingRegistry.load(PLUGIN_ID);
+    followPanelSide(settings, side =>
+      app.shell.add(sidebar, side, { rank: SIDEBAR_RANK })
+    );
+    syncRecorderSettings(settings, model);
+  } catch (error) {
+    model.reportError('Loading the settings', error);
+  }
+}
 
 /**
  * "Export as pipeline" in the toolbar of every notebook.

@@ -4,10 +4,8 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { fetchLineage } from './api';
-import { IExecution } from './tokens';
-
-/** How many executions one `GET lineage` asks for. */
-export const PAGE_SIZE = 100;
+import { locateRow, PAGE_SIZE, pageOffset, pagesToRequest } from './paging';
+import { IExecution, ILineagePage } from './tokens';
 
 export class TimelineModel {
   /** Emitted when rows arrive, the total changes or an error occurs. */
@@ -37,7 +35,8 @@ export class TimelineModel {
 
   /** The execution at a row, or undefined while its page is loading. */
   get(index: number): IExecution | undefined {
-    return this._pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+    const { page, slot } = locateRow(index);
+    return this._pages.get(page)?.[slot];
   }
 
   /** Follow another notebook or cell filter: drop everything and load the first page. */
@@ -71,18 +70,14 @@ export class TimelineModel {
     if (!this._path || this._total === null) {
       return;
     }
-    const last = Math.min(end, this._total) - 1;
-    for (
-      let page = Math.floor(start / PAGE_SIZE);
-      page <= Math.floor(last / PAGE_SIZE);
-      page++
-    ) {
-      if (!this._pages.has(page) && !this._loading.has(page)) {
-        void this._load(page, this._generation, false);
-      }
+    const requested = (page: number) =>
+      this._pages.has(page) || this._loading.has(page);
+    for (const page of pagesToRequest(start, end, this._total, requested)) {
+      void this._load(page, this._generation, false);
     }
   }
 
+  /** Fetch a page; `replace`: it is the first page of a refresh, which sets the total. */
   private async _load(
     page: number,
     generation: number,
@@ -93,39 +88,49 @@ export class TimelineModel {
     try {
       const reply = await fetchLineage(
         path,
-        page * PAGE_SIZE,
+        pageOffset(page),
         PAGE_SIZE,
         this._cellFilter ?? undefined
       );
       if (generation !== this._generation) {
         return; // another notebook, filter or refresh since: this answer is old
       }
-      if (replace) {
-        if (reply.total !== this._total) {
-          this._pages.clear();
-        }
-        this._total = reply.total;
-        // Views ask for their rows again: pages dropped, or loads this refresh cut short.
-        this._version++;
-      }
-      this._pages.set(page, reply.executions);
-      this._error = null;
+      this._store(page, reply, replace);
     } catch (error) {
       if (generation !== this._generation) {
         return;
       }
-      this._error = (error as Error).message;
-      if (replace) {
-        this._pages.clear();
-        this._total = null;
-        this._version++;
-      }
+      this._fail(error as Error, replace);
     } finally {
       if (generation === this._generation) {
         this._loading.delete(page);
       }
     }
     this._changed.emit();
+  }
+
+  /** Keep a page that arrived; a refresh's first page drops the others if rows moved. */
+  private _store(page: number, reply: ILineagePage, replace: boolean): void {
+    if (replace) {
+      if (reply.total !== this._total) {
+        this._pages.clear();
+      }
+      this._total = reply.total;
+      // Views ask for their rows again: pages dropped, or loads this refresh cut short.
+      this._version++;
+    }
+    this._pages.set(page, reply.executions);
+    this._error = null;
+  }
+
+  /** Keep why a page failed; when it was a refresh's first page, forget every row. */
+  private _fail(error: Error, replace: boolean): void {
+    this._error = error.message;
+    if (replace) {
+      this._pages.clear();
+      this._total = null;
+      this._version++;
+    }
   }
 
   private _path: string | null = null;

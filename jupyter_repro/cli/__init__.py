@@ -2,6 +2,9 @@
 
 A thin click layer: each command parses its arguments, calls one library function and prints.
 Exit codes: 0 success, 1 a negative answer (e.g. "not reproduced"), 2 usage or input error.
+
+May import everything but the server and the recorder; commands import their library lazily so
+``jupyter repro --help`` starts fast.
 """
 
 from __future__ import annotations

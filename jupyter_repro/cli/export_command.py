@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..export.script import FORMATS, ExportError, export_script
-from ..export.slicing import UnknownTarget
+from ..common.errors import ExportError
+from ..common.slicing import UnknownTarget
+from ..script.export import FORMATS, export_script
 from .store_access import open_recorded_store
 
 

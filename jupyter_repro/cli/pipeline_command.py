@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..export.pipeline import TOOLS, ExportError, export_pipeline
+from ..common.errors import ExportError
+from ..pipeline.export import TOOLS, export_pipeline
 from .store_access import open_recorded_store
 
 

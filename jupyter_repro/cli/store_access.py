@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import nbformat
 
+from ..common import notebook_file
 from ..store import LineageStore, NoLineageYet, Session, StoreUnavailable, default_db_path
 
 
@@ -50,12 +51,9 @@ def pick_session(
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """Read and validate a notebook, or fail with a one-line usage error."""
     try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise click.UsageError(f"Not a valid notebook: {path} ({reason})") from error
-    return nb
+        return notebook_file.read_notebook(path)
+    except notebook_file.NotebookUnreadable as error:
+        raise click.UsageError(str(error)) from error
 
 
 def open_recorded_store(notebook: Path, db: str | None) -> LineageStore:

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from ..export.verify import VerifyInputError, verify_notebook, verify_script
-from ..export.verify_report import render_text
+from ..verify.report import render_text
+from ..verify.verification import VerifyInputError, verify_notebook, verify_script
 
 
 class InputError(click.ClickException):

@@ -2,6 +2,11 @@
 
 Registers one :class:`~.session_recorder.Recorder` per shell on IPython's public events; loading
 twice is harmless, unloading stops recording.
+
+It runs inside the user's kernel, so it may import only the store, ``code_analysis``,
+``project_settings`` and ``common.file_digest``: never the exporters, review, the server, the
+CLI, pandas, nbformat, jupytext or sqlite-utils (the user's libraries only once they imported
+them). ``import-linter`` holds it to that.
 """
 
 from __future__ import annotations

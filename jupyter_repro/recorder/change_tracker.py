@@ -153,7 +153,8 @@ class ChangeTracker:
         try:
             digest = hash_value(value, **self._hash_options)
             root = identity_key(value)
-        except Exception as error:  # one bad value must not lose the others
+        except Exception as error:  # noqa: BLE001 - one bad value must not lose the others; the
+            # error is kept in the value's summary, where `jupyter repro state` shows it
             kind = f"{type(value).__module__}.{type(value).__qualname__}"
             digest = ValueDigest(f"opaque:{kind}", kind, {"error": repr(error)}, False, True)
             root = id(value)

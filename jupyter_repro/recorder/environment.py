@@ -102,7 +102,7 @@ def _from_metadata(path: str) -> tuple[str, str] | None:
 
         meta = PathDistribution(Path(path)).metadata
         name, version = meta["Name"], meta["Version"]
-    except Exception:  # unreadable or malformed metadata: skip that distribution
+    except Exception:  # noqa: BLE001 - unreadable or malformed metadata: skip that distribution
         return None
     return (_NORMALIZE.sub("-", name).lower(), version) if name and version else None
 

@@ -15,6 +15,7 @@ count, the number of its sub-folders. Both come from one ``stat``, so nothing is
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import site
@@ -23,6 +24,8 @@ import sys
 from collections.abc import Iterable
 
 import xxhash
+
+log = logging.getLogger(__name__)
 
 
 def package_dirs() -> tuple[str, ...]:
@@ -74,8 +77,8 @@ def rng_fingerprint() -> dict[str, str]:
         h = xxhash.xxh3_64(struct.pack(f"<{len(internal)}I", *internal))
         h.update(repr((version, gauss)).encode())
         out["random"] = h.hexdigest()
-    except Exception:  # a replaced random module, a state we cannot pack: no fingerprint
-        pass
+    except Exception:  # a replaced random module, an unpackable state: no fingerprint
+        log.debug("jupyter-repro: no fingerprint of random's state", exc_info=True)
     nprandom = sys.modules.get("numpy.random")
     if nprandom is not None:
         try:
@@ -86,6 +89,6 @@ def rng_fingerprint() -> dict[str, str]:
             else:  # a non-legacy bit generator: a dict of plain values
                 h = xxhash.xxh3_64(json.dumps(state, sort_keys=True, default=str).encode())
             out["numpy"] = h.hexdigest()
-        except Exception:
-            pass
+        except Exception:  # a patched numpy.random: no fingerprint, never a failure
+            log.debug("jupyter-repro: no fingerprint of numpy.random's state", exc_info=True)
     return out

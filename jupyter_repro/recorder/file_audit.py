@@ -18,6 +18,7 @@ tests the event name first, and swallows every exception.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -32,6 +33,16 @@ CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so")
 _EVENTS = frozenset({"open", "os.rename", "os.remove"})
 _ACTIVE: PythonOpens | None = None
 _HOOKED = False
+_FAILED = False
+log = logging.getLogger(__name__)
+
+
+def _note_failure() -> None:
+    """Log the first failure of the hook, once per process: it may fail on every open after."""
+    global _FAILED
+    if not _FAILED:
+        _FAILED = True  # set first: logging may open files, which calls the hook again
+        log.debug("jupyter-repro: the file audit hook failed; files may be missing", exc_info=True)
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
@@ -40,8 +51,8 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         if opens is not None:
             try:
                 opens._on_event(event, args)
-            except Exception:
-                pass
+            except Exception:  # noqa: BLE001 - an audit hook must never raise into user code
+                _note_failure()
 
 
 class PythonOpens:

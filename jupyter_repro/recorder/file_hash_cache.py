@@ -19,7 +19,7 @@ import stat
 import time
 from typing import NamedTuple
 
-import xxhash
+from ..common.file_digest import stream_xxh3
 
 CHUNK_SIZE = 8 * 1024 * 1024
 #: Kernel file timestamps come from a coarse clock (one tick, 1-10 ms, behind real time). A file
@@ -93,18 +93,12 @@ class FileHashCache:
 
     def _read(self, path: str, key: StatKey) -> str | None:
         started = time.time_ns()
-        h = xxhash.xxh3_128()
-        # One reusable buffer and readinto: no per-chunk allocation for multi-GB files.
-        buf = bytearray(min(self.chunk_size, max(key[0], 1)))
-        view = memoryview(buf)
         with open(path, "rb", buffering=0) as f:
-            while n := f.readinto(buf):
-                h.update(view[:n])
+            digest = stream_xxh3(f, key[0], self.chunk_size)
             after = os.fstat(f.fileno())
         self.files_read += 1
         if stat_key(after) != key:
             return None  # modified while we read it: no trustworthy answer
-        digest = "xxh3:" + h.hexdigest()
         if key[1] < started - RACY_WINDOW_NS:
             if len(self._by_key) >= MAX_ENTRIES:
                 del self._by_key[next(iter(self._by_key))]

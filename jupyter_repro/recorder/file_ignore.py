@@ -69,7 +69,7 @@ def _ipython_dirs() -> list[str]:
             from IPython.paths import get_ipython_dir
 
             return [get_ipython_dir()]
-        except Exception:
+        except Exception:  # noqa: BLE001 - a broken IPython profile: use the default folder
             pass
     return [os.environ.get("IPYTHONDIR") or os.path.expanduser("~/.ipython")]
 
@@ -79,7 +79,7 @@ def _jupyter_dirs() -> list[str]:
         from jupyter_core import paths
 
         return [paths.jupyter_runtime_dir(), paths.jupyter_data_dir(), paths.jupyter_config_dir()]
-    except Exception:  # not installed, or a broken configuration: fall back to the defaults
+    except Exception:  # noqa: BLE001 - not installed, or a broken configuration: the defaults
         return [os.path.expanduser(p) for p in ("~/.local/share/jupyter", "~/.jupyter")]
 
 

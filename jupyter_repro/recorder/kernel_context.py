@@ -47,7 +47,7 @@ def kernel_id() -> str | None:
     try:
         app = app_module.IPKernelApp.instance() if app_module.IPKernelApp.initialized() else None
         connection_file = str(getattr(app, "connection_file", "") or "")
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unusual kernel app: the kernel id is only a label
         return None
     match = re.search(r"kernel-(.+)\.json$", os.path.basename(connection_file))
     return match.group(1) if match else None

@@ -17,16 +17,13 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..project_settings import DEFAULT_BUDGET_MB as FILE_DEFAULT_BUDGET_MB
-from ..project_settings import read_settings
-
-DEFAULT_BUDGET_MB = 256
+from ..project_settings import DEFAULT_BUDGET_BYTES, DEFAULT_BUDGET_MB, MIB, read_settings
 
 
 @dataclass(frozen=True)
 class RecorderSettings:
     skip_patterns: tuple[str, ...] = ()
-    budget_bytes: int = DEFAULT_BUDGET_MB * 1024 * 1024
+    budget_bytes: int = DEFAULT_BUDGET_BYTES
     track_files: bool = True
 
     @classmethod
@@ -39,16 +36,16 @@ class RecorderSettings:
         except ValueError:
             budget_mb = DEFAULT_BUDGET_MB
         track = os.environ.get("JUPYTER_REPRO_TRACK_FILES", "1").strip() not in ("0", "false")
-        return cls(skip, int(budget_mb * 1024 * 1024), track)
+        return cls(skip, int(budget_mb * MIB), track)
 
     def with_project(self, root: Path) -> RecorderSettings:
         """These settings merged with the project's settings file (a damaged file is ignored)."""
         project = read_settings(root, strict=False)
         budget = self.budget_bytes
         if "JUPYTER_REPRO_HASH_BUDGET_MB" not in os.environ and (
-            project.budget_mb != FILE_DEFAULT_BUDGET_MB
+            project.budget_mb != DEFAULT_BUDGET_MB
         ):
-            budget = int(project.budget_mb * 1024 * 1024)
+            budget = int(project.budget_mb * MIB)
         skip = tuple(dict.fromkeys(self.skip_patterns + project.skip))
         return replace(self, skip_patterns=skip, budget_bytes=budget)
 

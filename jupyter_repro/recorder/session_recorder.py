@@ -106,7 +106,7 @@ class Recorder:
             self.changes.before_cell(self.shell.user_ns)
             if self.files is not None:
                 self.files.start_cell()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
             self._execution_id = None
             self._fail("before the cell", error)
         self._started = time.perf_counter()
@@ -119,7 +119,7 @@ class Recorder:
         execution_id, self._execution_id = self._execution_id, None
         try:
             self.store.finish_execution(execution_id, self._end(result, duration_ms))
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
             self._fail("after the cell", error)
 
     # -- internals -----------------------------------------------------------------------------
@@ -158,7 +158,9 @@ class Recorder:
             # Only cells with store_history are recorded, and IPython appends exactly those.
             parsed = self.shell.history_manager.input_hist_parsed
             return str(parsed[-1]) if parsed else str(self.shell.transform_cell(raw))
-        except Exception:
+        except Exception:  # the raw cell is a safe stand-in: analysing it may
+            # only find more names (or none: then every name counts as touched)
+            log.debug("jupyter-repro: the transformed cell is unavailable", exc_info=True)
             return raw
 
     def _environment_id(self) -> str | None:
@@ -175,7 +177,7 @@ class Recorder:
         self.root = project_root(self.notebook.parent if self.notebook else Path.cwd())
         path = default_db_path(self.notebook)
         try:
-            self.store = LineageStore.open(path, isolated=True)
+            self.store = LineageStore.open(path)
         except StoreUnavailable as error:
             self.disabled = True
             self._warn(f"lineage is not recorded in this kernel: {error}")

@@ -30,7 +30,8 @@ Decisions worth knowing:
 * ``summary["incomplete"]`` says why a digest is incomplete (``budget_bytes``,
   ``max_objects``, ``max_depth``, ``errors``) and ``summary["hashed_bytes"]`` how much was
   covered. Incomplete hashes are deterministic for the same value and limits, nothing more.
-* Budgets: 256 MiB of value bytes, 10 million individually visited objects (bulk-packed
+* Budgets: 256 MiB of value bytes (``project_settings.DEFAULT_BUDGET_MB``, which a project's
+  settings can change), 10 million individually visited objects (bulk-packed
   int/float/str/bool/None sequences count by bytes), 2000 nesting levels (1000 on 3.10).
 * Functions hash by bytecode, constants, names, defaults and closures (not file, line or
   globals), so they only match within one Python minor version. Modules hash by name and

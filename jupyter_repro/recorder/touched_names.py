@@ -1,4 +1,5 @@
-"""Static analysis: which user-namespace names a cell's code can have touched.
+"""Which user-namespace names a cell's code can have touched: the static analysis from
+``code_analysis``, closed over the live notebook functions the code reaches.
 
 Usage::
 
@@ -6,47 +7,28 @@ Usage::
     found = analyze_cell(transformed_code, shell.user_ns)   # Touched(names, objects), or None
 
 Pass the *transformed* source IPython ran (`shell.transform_cell(raw)`). `None` means the code can
-reach the namespace dynamically (`globals()`, `exec`, `eval`, frames, `__main__`, an unknown magic
-such as `%run`, a syntax error), so the caller must treat every name as touched. Otherwise the
-result over-approximates: every name the code mentions (anywhere, including nested defs, lambdas
-and comprehensions), closed over the globals used by notebook-defined functions, classes, methods,
-partials and generators it reaches. It may contain names absent from the namespace (callers
-intersect). `Touched.objects` are values the code reaches without naming them (defaults, closure
-cells, bound `self`, partial arguments): an object-identity tracker must treat them as touched.
+reach the namespace dynamically (`globals()`, `exec`, `eval`, frames, `__main__`, a magic the table
+in ``code_analysis.magics`` does not vouch for, such as `%run`, a syntax error), so the caller must
+treat every name as touched. Otherwise the result over-approximates: every name the code mentions
+(``CodeNames.mentions``: anywhere, including nested defs, lambdas, comprehensions and the code of
+`%time`-like magics), closed over the globals used by notebook-defined functions, classes,
+methods, partials and generators it reaches. It may contain names absent from the namespace
+(callers intersect). `Touched.objects` are values the code reaches without naming them (defaults,
+closure cells, bound `self`, partial arguments): an object-identity tracker must treat them as
+touched.
 """
 
 from __future__ import annotations
 
-import ast
 import dis
 import functools
-import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# Names and attributes that reach the namespace without naming the variable.
-_DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "__import__", "get_ipython"})
-_DYNAMIC_ATTRS = frozenset(
-    {"f_globals", "f_locals", "f_back", "__globals__", "user_ns", "user_global_ns", "_getframe"}
-    | {"currentframe", "get_objects", "get_referrers", "get_referents"}
-)
-# Magics whose arguments are Python code run in the user namespace.
-_CODE_MAGICS = frozenset({"time", "timeit", "prun", "capture"})
-# Magics that at most var-expand their argument and (re)bind or delete names; (re)binding is
-# caught by the tracker's identity check, so only the `{expr}` / `$name` expansions matter.
-_SAFE_MAGICS = frozenset(
-    "pinfo pinfo2 pdef pdoc psource pfile psearch who whos who_ls lsmagic magic matplotlib "
-    "config cd pwd ls env set_env pip conda mamba micromamba uv load_ext reload_ext unload_ext "
-    "autoreload aimport precision xmode colors history hist alias unalias rehashx page pycat "
-    "bookmark dhist dirs popd pushd doctest_mode automagic autocall autoawait store reset "
-    "reset_selective xdel load save notebook sx system killbgscripts pprint tb bash sh script "
-    "html javascript js latex markdown svg writefile perl ruby python python2 python3 pypy".split()
-)
-_SHELL_CALLS = frozenset({"system", "getoutput"})
-_EXPANSION = re.compile(r"\{([^{}]*)\}|\$([A-Za-z_]\w*)")
-_IDENT = re.compile(r"[A-Za-z_]\w*")
+from jupyter_repro.code_analysis.cell_names import analyze
+from jupyter_repro.code_analysis.dynamic_access import DYNAMIC_ATTRS, DYNAMIC_NAMES, MAIN_MODULE
 
 
 class _Unknown(Exception):
@@ -67,110 +49,15 @@ def touched_names(code: str, user_ns: Mapping[str, Any]) -> set[str] | None:
 
 def analyze_cell(code: str, user_ns: Mapping[str, Any]) -> Touched | None:
     """Names plus unnamed reachable objects (see module docstring); None if unknown."""
-    found = Touched()
     try:
-        _collect(ast.parse(code), found.names)
+        static = analyze(code)
+        if static is None or static.ipython_syntax or static.dynamic is not None:
+            return None  # not the plain Python IPython ran, or dynamic access
+        found = Touched(set(static.mentions))
         _close_over_callables(found, user_ns)
-    except Exception:  # _Unknown, SyntaxError, or an odd object: "unknown" is always correct
+    except Exception:  # noqa: BLE001 - _Unknown or an odd user object: "unknown" is always correct
         return None
     return found
-
-
-def _collect(tree: ast.AST, names: set[str]) -> None:
-    allowed: set[int] = set()  # ids of `get_ipython` Name nodes in recognised magic calls
-    in_compare: set[int] = set()  # `if __name__ == "__main__"` is harmless
-    for node in ast.walk(tree):  # breadth-first: parents are seen before their children
-        if isinstance(node, ast.Name):
-            if node.id not in _DYNAMIC:
-                names.add(node.id)
-            elif id(node) not in allowed:
-                raise _Unknown(node.id)
-        elif isinstance(node, ast.Call):
-            inner = _ipython_call(node, names)
-            if inner is not None:
-                allowed.add(id(inner))
-            elif _is_name(node.func, "vars") and node.args:
-                allowed.add(id(node.func))  # vars(obj) reads obj, only vars() is dynamic
-        elif isinstance(node, ast.Attribute) and node.attr in _DYNAMIC_ATTRS:
-            raise _Unknown(node.attr)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name == "__main__":
-                    raise _Unknown("__main__")
-                names.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.Compare):
-            in_compare.update(id(part) for part in [node.left, *node.comparators])
-        elif isinstance(node, ast.Constant) and node.value == "__main__":
-            if id(node) not in in_compare:
-                raise _Unknown("__main__")
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-
-
-def _is_name(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _ipython_call(node: ast.Call, names: set[str]) -> ast.AST | None:
-    """Handle `get_ipython().<method>('...')` from IPython's transforms; the inner Name node."""
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call)):
-        return None
-    inner = func.value.func
-    if not _is_name(inner, "get_ipython") or func.value.args or node.keywords:
-        return None
-    args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    if len(args) != len(node.args) or not args:
-        return None
-    if func.attr in _SHELL_CALLS:
-        _expansions(args, names)
-    elif func.attr == "run_line_magic" and len(args) == 2:
-        _magic(args[0], args[1], "", names)
-    elif func.attr == "run_cell_magic" and len(args) == 3:
-        _magic(args[0], args[1], args[2], names)
-    else:
-        return None
-    return inner
-
-
-def _magic(magic: str, line: str, cell: str, names: set[str]) -> None:
-    if magic in _SAFE_MAGICS:
-        _expansions([line, cell], names)
-    elif magic in _CODE_MAGICS:
-        _expansions([line], names)
-        _collect(_parse_line(line), names)  # options first, then code (or setup for %%timeit)
-        if cell.strip():
-            _collect(ast.parse(cell), names)  # raw IPython syntax here -> SyntaxError -> unknown
-    else:
-        raise _Unknown(magic)
-
-
-def _parse_line(line: str) -> ast.AST:
-    """Parse a magic line as Python after its leading `-o [value]` options; else SyntaxError."""
-    words, after_option = line.split(), False
-    while True:
-        try:
-            return ast.parse(" ".join(words))
-        except SyntaxError:
-            if not words or not (words[0].startswith("-") or after_option):
-                raise  # e.g. `%time %run x.py`: IPython syntax we cannot see through
-            after_option = words.pop(0).startswith("-")
-
-
-def _expansions(texts: list[str], names: set[str]) -> None:
-    """Names read by IPython's `{expr}` / `$name` expansion of magic and shell arguments."""
-    for text in texts:
-        for expr, name in _EXPANSION.findall(text):
-            idents = set(_IDENT.findall(expr)) | ({name} if name else set())
-            if idents & (_DYNAMIC | _DYNAMIC_ATTRS):
-                raise _Unknown(expr)
-            names.update(idents)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -182,11 +69,11 @@ def _code_refs(code: types.CodeType) -> frozenset[str]:
         if not isinstance(arg, str):
             continue
         if "GLOBAL" in ins.opname or ins.opname.endswith("_NAME"):
-            if arg in _DYNAMIC or (ins.opname == "IMPORT_NAME" and arg == "__main__"):
+            if arg in DYNAMIC_NAMES or (ins.opname == "IMPORT_NAME" and arg == MAIN_MODULE):
                 raise _Unknown(arg)
             refs.add(arg)
         elif "ATTR" in ins.opname or "METHOD" in ins.opname:
-            if arg in _DYNAMIC_ATTRS:
+            if arg in DYNAMIC_ATTRS:
                 raise _Unknown(arg)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
@@ -196,7 +83,7 @@ def _code_refs(code: types.CodeType) -> frozenset[str]:
 
 def _close_over_callables(found: Touched, user_ns: Mapping[str, Any]) -> None:
     """Add what reachable notebook functions/classes/methods/partials/generators use."""
-    module = user_ns.get("__name__", "__main__")
+    module = user_ns.get("__name__", MAIN_MODULE)
     queue = [user_ns[n] for n in found.names if n in user_ns]
     seen: set[int] = set()
 
@@ -263,7 +150,7 @@ _SCAN_LIMIT = 10_000
 def _instance_dict(value: Any) -> dict[str, Any]:
     try:  # bypass user __getattr__/__getattribute__: no side effects on the user's objects
         attrs = object.__getattribute__(value, "__dict__")
-    except Exception:
+    except Exception:  # noqa: BLE001 - no readable __dict__ (slots, proxies): nothing to follow
         return {}
     return attrs if isinstance(attrs, dict) else {}
 

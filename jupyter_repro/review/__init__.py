@@ -10,5 +10,6 @@ starts fast; import the module you need::
     from jupyter_repro.review.diff_report import render            # text, markdown, json
     from jupyter_repro.review.report_json import to_json           # the documented JSON
 
-This package reads the lineage store; it never imports the recorder or the server.
+This package reads the lineage store. May import ``common``, the store, nbformat, jupytext and
+nbdime; never the recorder, the exporters, the server or the CLI.
 """

@@ -74,7 +74,7 @@ def version_change(a: str | None, b: str | None) -> PackageChangeKind:
         from packaging.version import Version  # jupyter-server's dependency; else "changed"
 
         older, newer = Version(a), Version(b)
-    except Exception:  # not a PEP 440 version (or no packaging): say only that it changed
+    except Exception:  # noqa: BLE001 - not a PEP 440 version (or no packaging): "changed"
         return "changed"
     if newer == older:
         return "changed"

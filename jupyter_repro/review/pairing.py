@@ -30,6 +30,8 @@ from jupytext.formats import (
 )
 from jupytext.paired_paths import InconsistentPath, paired_paths
 
+from ..common import notebook_file
+
 DEFAULT_FORMAT = "py:percent"
 
 
@@ -60,14 +62,9 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     if path.suffix != ".ipynb":
         raise PairingError(f"Not a notebook: {path} (pair the .ipynb file)")
     try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except FileNotFoundError as error:
-        raise PairingError(f"No such notebook: {path}") from error
-    except Exception as error:
-        reason = (str(error).splitlines() or [type(error).__name__])[0]
-        raise PairingError(f"Not a valid notebook: {path} ({reason})") from error
-    return nb
+        return notebook_file.read_notebook(path)
+    except notebook_file.NotebookUnreadable as error:
+        raise PairingError(f"No such notebook: {path}" if error.missing else str(error)) from error
 
 
 def _cells(nb: Any) -> list[tuple[str, str]]:

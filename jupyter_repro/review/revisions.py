@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
+from ..common import notebook_file
 from ..store import LineageStore, StoreUnavailable, default_db_path
 from . import git_config
 from .recordings import Lineage, code_notebook, execution_lineage, session_lineage
@@ -43,10 +42,9 @@ class Side:
 
 def parse_notebook(text: str, label: str) -> dict[str, Any]:
     try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as error:
-        reason = (str(error).splitlines() or [type(error).__name__])[0]
-        raise RevisionError(f"Not a valid notebook: {label} ({reason})") from error
+        nb = notebook_file.parse_notebook(text, label)
+    except notebook_file.NotebookUnreadable as error:
+        raise RevisionError(str(error)) from error
     if not isinstance(nb.get("cells"), list):
         raise RevisionError(f"Not a valid notebook: {label} (no cells)")
     return dict(nb)

@@ -8,6 +8,9 @@ of background verifications (``verify_jobs``); options are ``config.ReproServerS
 Modules: ``base`` (handler base, shared context), ``paths`` (confinement to the root),
 ``errors`` (library errors to HTTP statuses), ``queries``/``actions``/``diffing`` (the library
 calls behind the handlers, no tornado), ``handlers_*`` (the thin handlers).
+
+May import every product (``script``, ``pipeline``, ``verify``, ``review``, ``cell_status``),
+``common``, the store and ``project_settings``; never the recorder or the CLI.
 """
 
 from __future__ import annotations

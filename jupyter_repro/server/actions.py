@@ -20,9 +20,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..export.lockfile import lock_path_for
-from ..export.script import ExportError, default_output, export_script
+from ..common.errors import ExportError
 from ..project_settings import read_settings, update, write_settings
+from ..script.export import default_output, export_script
+from ..script.lockfile import lock_path_for
 from ..store import project_root
 from .errors import BadRequest, Conflict
 from .paths import inside_root, relative
@@ -58,7 +59,7 @@ def export_script_to(
 
 def export_pipeline_to(root: Path, notebook: Path, to: str, force: bool) -> dict[str, Any]:
     """The session as a pipeline in ``pipeline/`` beside the notebook."""
-    from ..export.pipeline import DEFAULT_FOLDER, export_pipeline  # the heavy part: on demand
+    from ..pipeline.export import DEFAULT_FOLDER, export_pipeline  # the heavy part: on demand
 
     directory = inside_root(root, notebook.parent / DEFAULT_FOLDER)
     if not force and directory.is_dir() and any(directory.iterdir()):

@@ -23,7 +23,8 @@ from typing import Any
 
 import nbformat
 
-from ..cell_status import NotebookUnreadable
+from ..common import notebook_file
+from ..common.notebook_file import NotebookUnreadable
 from .errors import BadRequest, NotFound
 from .queries import lineage
 
@@ -148,6 +149,7 @@ def _git_problem(stderr: str, notebook: Path, revision: str) -> str:
 
 def _parse(content: bytes, ref: str) -> nbformat.NotebookNode:
     try:
-        return nbformat.reads(content.decode("utf-8"), as_version=4)
-    except Exception as error:  # nbformat raises many kinds for text it cannot parse
-        raise NotebookUnreadable(f"The {ref} notebook is not readable: {error}") from error
+        return notebook_file.parse_notebook(content.decode("utf-8", errors="replace"), ref)
+    except notebook_file.NotebookUnreadable as error:
+        message = f"The {ref} notebook is not readable: {error.reason}"
+        raise NotebookUnreadable(ref, error.reason, message=message) from error

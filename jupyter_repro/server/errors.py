@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from tornado.web import HTTPError
 
-from ..cell_status import NotebookUnreadable
-from ..export.script import ExportError
-from ..export.slicing import UnknownTarget
-from ..export.verify import VerifyInputError
+from ..common.errors import ExportError
+from ..common.notebook_file import NotebookUnreadable
+from ..common.slicing import UnknownTarget
 from ..project_settings import SettingsError
 from ..store import StoreUnavailable
+from ..verify.verification import VerifyInputError
 
 
 class NotFound(LookupError):

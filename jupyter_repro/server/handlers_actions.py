@@ -12,7 +12,7 @@ import tornado
 from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
-from ..export.script import FORMATS
+from ..script.export import FORMATS
 from . import actions, paths
 from .base import ReproAPIHandler
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..export.verify import VerifyInputError, verify_notebook, verify_script
+from ..verify.verification import VerifyInputError, verify_notebook, verify_script
 from .config import ReproServerSettings
 from .errors import Busy
 

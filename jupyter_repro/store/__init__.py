@@ -9,8 +9,10 @@ Kernels write to it and everyone else reads from it, through frozen records::
     except StoreUnavailable as exc:
         ...  # str(exc) names the file and says what to do
 
-See ``lineage_store`` for the calls, ``location`` for where the file lives, ``schema`` for the
-tables, and ``liveness`` for when a ``running`` execution is reported ``interrupted``.
+See ``lineage_store`` for the calls, ``location`` for where the file lives, ``migrations`` for
+the tables (``schema`` applies them), and ``liveness`` for when a ``running`` execution is
+reported ``interrupted``. May import the standard library only (sqlite3, no sqlite-utils, no
+pandas): kernels import it.
 """
 
 from .errors import NoLineageYet, StoreUnavailable
@@ -28,6 +30,7 @@ from .models import (
     ExecutionStart,
     FileAccess,
     NotebookVersion,
+    OutputFingerprint,
     Session,
     VariableState,
 )
@@ -48,6 +51,7 @@ __all__ = [
     "LineageStore",
     "NoLineageYet",
     "NotebookVersion",
+    "OutputFingerprint",
     "Session",
     "StoreUnavailable",
     "VariableState",

@@ -52,11 +52,11 @@ class LineageStore:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path, create: bool = True, isolated: bool = False) -> LineageStore:
+    def open(cls, path: Path, create: bool = True) -> LineageStore:
         """Open (and with ``create``, first make) the store at ``path``; run pending migrations.
 
-        ``isolated``: apply migrations in a child process (the recorder passes it, so a kernel
-        never imports sqlite-utils, and through it pandas; see ``schema``).
+        Migrations run in this process with the standard library's sqlite3 (see ``schema``),
+        so a kernel opening a new store imports nothing more (no sqlite-utils, no pandas).
         """
         path = Path(path)
         if not create and not path.is_file():
@@ -76,7 +76,7 @@ class LineageStore:
                     raise NoLineageYet(
                         f"No lineage has been recorded yet in {path.absolute()}.", path
                     )
-                schema.migrate(conn, path, isolated=isolated)
+                schema.migrate(conn)
         except BaseException:
             store.close()
             raise

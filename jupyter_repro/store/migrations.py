@@ -1,43 +1,43 @@
-"""The schema's migrations, append only, as sqlite-utils ``Migrations``.
+"""The schema's migrations: one ordered, append-only list of plain SQL.
 
-To change the schema, ADD a function decorated with ``@MIGRATIONS()`` at the end of this module
-and its name to ``schema.MIGRATION_NAMES``; never edit or reorder one that has shipped: stores in
-the wild have already applied it.
+A migration is a name and the statements that take a store from the previous version to the
+next; ``schema.migrate`` applies the ones a store lacks, in this order, and the ledger records
+each by name. To change the schema, APPEND a ``Migration`` to ``MIGRATIONS``; never edit, rename
+or reorder one that has shipped: stores in the wild have already applied it, and are matched to
+it by name. The names are sqlite-utils' migration names (``m001_initial`` was a function of that
+name), so stores written by earlier releases see every migration here as applied.
 
-This module imports sqlite-utils, which imports pandas and numpy when they are installed: it is
-only imported when a migration is pending (see ``schema.migrate``), never on a kernel's hot path.
+Each statement runs with ``Connection.execute`` inside the caller's transaction (never
+``executescript``, which would commit first), so one statement each.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
-from .schema import MIGRATION_SET
-
-MIGRATIONS = Migrations(MIGRATION_SET)
+from dataclasses import dataclass
 
 
-def _run(db: Database, *statements: str) -> None:
-    for statement in statements:
-        db.execute(statement)
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: its ledger name and the SQL statements it runs, in order."""
+
+    name: str
+    statements: tuple[str, ...]
 
 
-# --- Migrations: append only, below this line. ---
+# --- Migrations: append only, at the end. ---
 
-
-@MIGRATIONS()
-def m001_initial(db: Database) -> None:
-    _run(
-        db,
-        """CREATE TABLE sessions (
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "m001_initial",
+        (
+            """CREATE TABLE sessions (
             id TEXT PRIMARY KEY, kernel_id TEXT, notebook TEXT, started TEXT NOT NULL,
             pid INTEGER NOT NULL, hostname TEXT NOT NULL, kernel_name TEXT)""",
-        "CREATE INDEX sessions_notebook ON sessions (notebook, started)",
-        "CREATE TABLE code (hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
-        """CREATE TABLE environments (
+            "CREATE INDEX sessions_notebook ON sessions (notebook, started)",
+            "CREATE TABLE code (hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
+            """CREATE TABLE environments (
             id TEXT PRIMARY KEY, captured TEXT NOT NULL, data TEXT NOT NULL)""",
-        """CREATE TABLE executions (
+            """CREATE TABLE executions (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             session_id TEXT NOT NULL REFERENCES sessions (id),
             notebook TEXT, cell_id TEXT, execution_count INTEGER,
@@ -45,38 +45,38 @@ def m001_initial(db: Database) -> None:
             started TEXT NOT NULL, ended TEXT, duration_ms REAL, status TEXT NOT NULL,
             error_name TEXT, error_message TEXT,
             env_id TEXT REFERENCES environments (id), rng TEXT NOT NULL DEFAULT '{}')""",
-        "CREATE INDEX executions_session ON executions (session_id, id)",
-        "CREATE INDEX executions_notebook ON executions (notebook, id)",
-        "CREATE INDEX executions_cell ON executions (cell_id, id)",
-        # rowid kept (not WITHOUT ROWID) so rows read back in the order the recorder gave them.
-        """CREATE TABLE variables (
+            "CREATE INDEX executions_session ON executions (session_id, id)",
+            "CREATE INDEX executions_notebook ON executions (notebook, id)",
+            "CREATE INDEX executions_cell ON executions (cell_id, id)",
+            # rowid kept (not WITHOUT ROWID) so rows read back in the order the recorder gave them.
+            """CREATE TABLE variables (
             execution_id INTEGER NOT NULL REFERENCES executions (id),
             name TEXT NOT NULL, hash TEXT, type TEXT, summary TEXT NOT NULL DEFAULT '{}',
             complete INTEGER NOT NULL DEFAULT 1, unhashable INTEGER NOT NULL DEFAULT 0,
             removed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (execution_id, name))""",
-        # For "where did this variable / this file change?", across sessions.
-        "CREATE INDEX variables_name ON variables (name, execution_id)",
-        """CREATE TABLE files (
+            # For "where did this variable / this file change?", across sessions.
+            "CREATE INDEX variables_name ON variables (name, execution_id)",
+            """CREATE TABLE files (
             execution_id INTEGER NOT NULL REFERENCES executions (id),
             path TEXT NOT NULL, mode TEXT NOT NULL CHECK (mode IN ('read', 'write')),
             hash TEXT, size INTEGER, mtime_ns INTEGER,
             PRIMARY KEY (execution_id, path, mode))""",
-        "CREATE INDEX files_path ON files (path, execution_id)",
-    )
-
-
-@MIGRATIONS()
-def m002_notebook_versions(db: Database) -> None:
+            "CREATE INDEX files_path ON files (path, execution_id)",
+        ),
+    ),
     # Saved notebooks, for diffs between saves. Content is addressed by the SHA-256 of the saved
     # bytes and stored zlib-compressed once per hash: a notebook saved unchanged costs one row.
-    _run(
-        db,
-        """CREATE TABLE notebook_contents (
+    Migration(
+        "m002_notebook_versions",
+        (
+            """CREATE TABLE notebook_contents (
             hash TEXT PRIMARY KEY, size INTEGER NOT NULL,
             compression TEXT NOT NULL DEFAULT 'zlib', content BLOB NOT NULL)""",
-        """CREATE TABLE notebook_versions (
+            """CREATE TABLE notebook_versions (
             id INTEGER PRIMARY KEY AUTOINCREMENT, notebook TEXT NOT NULL, saved TEXT NOT NULL,
             hash TEXT NOT NULL REFERENCES notebook_contents (hash))""",
-        "CREATE INDEX notebook_versions_notebook ON notebook_versions (notebook, id)",
-        "CREATE INDEX notebook_versions_hash ON notebook_versions (hash)",
-    )
+            "CREATE INDEX notebook_versions_notebook ON notebook_versions (notebook, id)",
+            "CREATE INDEX notebook_versions_hash ON notebook_versions (hash)",
+        ),
+    ),
+)

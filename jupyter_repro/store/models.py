@@ -44,6 +44,26 @@ class FileAccess:
 
 
 @dataclass(frozen=True)
+class OutputFingerprint:
+    """One output an execution produced, as a fingerprint: never the output itself.
+
+    A ``stream`` output has one fingerprint per stream name (``mime`` is ``text/plain``, ``name``
+    is ``stdout``/``stderr``); ``execute_result`` and ``display_data`` have one per MIME type of
+    their data bundle, in the order the kernel sent them; an ``error`` has one (``mime`` is
+    ``application/vnd.jupyter.error``, hashed over the exception's name). ``hash`` is the xxh3 of
+    the content after normalising what varies between identical runs (object addresses,
+    matplotlib's embedded metadata and ids, widget model ids).
+    """
+
+    index: int  # position of the output among the execution's outputs (0-based)
+    output_type: str  # stream, execute_result, display_data, error
+    mime: str
+    size: int  # bytes of the content as sent (before normalising)
+    hash: str  # "xxh3:<32 hex>" of the normalised content
+    name: str | None = None  # the stream's name, for stream outputs
+
+
+@dataclass(frozen=True)
 class Environment:
     """A captured environment; ``id`` is a content hash, so it is stored once per distinct one."""
 
@@ -91,6 +111,7 @@ class ExecutionEnd:
     changed: tuple[VariableState, ...] = ()
     removed: tuple[str, ...] = ()
     files: tuple[FileAccess, ...] = ()
+    outputs: tuple[OutputFingerprint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +136,7 @@ class Execution:
     changed: tuple[VariableState, ...] = ()
     removed: tuple[str, ...] = ()
     files: tuple[FileAccess, ...] = ()
+    outputs: tuple[OutputFingerprint, ...] = ()
 
     @property
     def unhashable(self) -> tuple[str, ...]:

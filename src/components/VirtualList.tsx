@@ -1,4 +1,21 @@
-import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import React, {
+  RefObject,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState
+} from 'react';
+
+import {
+  EMPTY_RANGE,
+  IRange,
+  rowAttributes,
+  sameRange,
+  visibleRange
+} from './windowing';
+
+/** Rows rendered beyond each edge of the view unless the props say otherwise. */
+const DEFAULT_OVERSCAN = 8;
 
 /** Props of a windowed list of rows that all have the same height. */
 export interface IVirtualListProps {
@@ -20,52 +37,15 @@ export interface IVirtualListProps {
   ariaLabel: string;
 }
 
-interface IRange {
-  start: number;
-  end: number;
-}
-
 /**
  * A list that renders only the rows in view plus `overscan`: 10,000 rows cost as few DOM
- * nodes as 20. Rows are absolutely placed inside a spacer as tall as the whole list.
+ * nodes as 20. Rows are absolutely placed inside a spacer as tall as the whole list, and each
+ * tells assistive tech its position in the whole list.
  */
 export function VirtualList(props: IVirtualListProps): JSX.Element {
-  const { itemCount, rowHeight, overscan = 8, renderRow } = props;
-  const { onRangeChange, version, resetKey } = props;
+  const { itemCount, rowHeight, renderRow, onRangeChange, version } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const [range, setRange] = useState<IRange>({ start: 0, end: 0 });
-
-  const measure = () => {
-    const node = scroller.current;
-    if (!node) {
-      return;
-    }
-    const first = Math.floor(node.scrollTop / rowHeight);
-    const visible = Math.ceil(node.clientHeight / rowHeight) + 1;
-    const start = Math.max(0, first - overscan);
-    const end = Math.min(itemCount, first + visible + overscan);
-    setRange(old =>
-      old.start === start && old.end === end ? old : { start, end }
-    );
-  };
-
-  useLayoutEffect(() => {
-    if (scroller.current) {
-      scroller.current.scrollTop = 0;
-    }
-  }, [resetKey]);
-
-  useLayoutEffect(measure, [itemCount, rowHeight, overscan, resetKey]);
-
-  useEffect(() => {
-    const node = scroller.current;
-    if (!node || typeof ResizeObserver === 'undefined') {
-      return;
-    }
-    const observer = new ResizeObserver(() => measure());
-    observer.observe(node);
-    return () => observer.disconnect();
-  }, [itemCount, rowHeight, overscan]);
+  const [range, measure] = useRenderedRange(scroller, props);
 
   useEffect(() => {
     if (range.end > range.start) {
@@ -78,9 +58,8 @@ export function VirtualList(props: IVirtualListProps): JSX.Element {
     rows.push(
       <div
         key={index}
-        role="listitem"
         className="jp-Repro-VirtualList-row"
-        style={{ top: index * rowHeight, height: rowHeight }}
+        {...rowAttributes(index, itemCount, rowHeight)}
       >
         {renderRow(index)}
       </div>
@@ -103,4 +82,57 @@ export function VirtualList(props: IVirtualListProps): JSX.Element {
       </div>
     </div>
   );
+}
+
+/**
+ * The rows the list renders, measured again when it scrolls (call the `measure` returned),
+ * resizes or its props change; a new `resetKey` scrolls it back to the top first.
+ */
+function useRenderedRange(
+  scroller: RefObject<HTMLDivElement>,
+  props: IVirtualListProps
+): [IRange, () => void] {
+  const { itemCount, rowHeight, overscan = DEFAULT_OVERSCAN, resetKey } = props;
+  const [range, setRange] = useState<IRange>(EMPTY_RANGE);
+
+  const measure = () => {
+    const node = scroller.current;
+    if (node) {
+      const next = visibleRange({
+        scrollTop: node.scrollTop,
+        viewportHeight: node.clientHeight,
+        rowHeight,
+        itemCount,
+        overscan
+      });
+      setRange(old => (sameRange(old, next) ? old : next));
+    }
+  };
+
+  useLayoutEffect(() => {
+    if (scroller.current) {
+      scroller.current.scrollTop = 0;
+    }
+  }, [resetKey]);
+
+  useLayoutEffect(measure, [itemCount, rowHeight, overscan, resetKey]);
+  useOnResize(scroller, measure, [itemCount, rowHeight, overscan]);
+  return [range, measure];
+}
+
+/** Call `measure` whenever the node is resized (a taller panel shows more rows). */
+function useOnResize(
+  scroller: RefObject<HTMLDivElement>,
+  measure: () => void,
+  deps: unknown[]
+): void {
+  useEffect(() => {
+    const node = scroller.current;
+    if (!node || typeof ResizeObserver === 'undefined') {
+      return;
+    }
+    const observer = new ResizeObserver(() => measure());
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, deps);
 }

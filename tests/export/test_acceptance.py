@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_repro.export.script import export_script
-from jupyter_repro.export.verify import verify_script
+from jupyter_repro.script.export import export_script
 from jupyter_repro.store import LineageStore, default_db_path
+from jupyter_repro.verify.verification import verify_script
 
 from ..recorder.kernels import execute, kernel
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_repro.export.data_check import file_digests
-from jupyter_repro.export.pipeline import export_pipeline
+from jupyter_repro.common.file_digest import file_digests
+from jupyter_repro.pipeline.export import export_pipeline
 from jupyter_repro.store import LineageStore, default_db_path
 
 from ..recorder.kernels import execute, kernel

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from jupyter_repro.export.pipeline_handoffs import definition
-from jupyter_repro.export.pipeline_notebook import CellInfo
-from jupyter_repro.export.pipeline_params import split_parameters
-from jupyter_repro.export.pipeline_stages import infer_stages, stage_names
-from jupyter_repro.export.pipeline_steps import Step
+from jupyter_repro.pipeline.handoffs import definition
+from jupyter_repro.pipeline.notebook import CellInfo
+from jupyter_repro.pipeline.params import split_parameters
+from jupyter_repro.pipeline.stages import infer_stages, stage_names
+from jupyter_repro.pipeline.steps import Step
 from jupyter_repro.store.models import Execution, FileAccess
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jupyter_repro.export.slicing import SliceResult, slice_session
+from jupyter_repro.common.slicing import SliceResult, slice_session
 from jupyter_repro.store import LineageStore
 
 from ..recorder.kernels import execute, kernel
@@ -44,7 +44,7 @@ def replay(result: SliceResult) -> dict[str, Any]:
         code = TransformerManager().transform_cell(execution.code)
         try:
             exec(compile(code, f"<execution {execution.id}>", "exec"), namespace)
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever a failed cell raised, it must be a kept failure
             assert execution.id in result.failed_kept
     return namespace
 

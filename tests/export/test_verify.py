@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from jupyter_repro.cli.verify_command import verify
-from jupyter_repro.export.lockfile import (
+from jupyter_repro.script.lockfile import (
     LockedCell,
     LockedFile,
     LockedTarget,
@@ -26,8 +26,8 @@ from jupyter_repro.export.lockfile import (
     lock_path_for,
     write_lock,
 )
-from jupyter_repro.export.verify import verify_script
 from jupyter_repro.store import LineageStore
+from jupyter_repro.verify.verification import verify_script
 
 from ..recorder.kernels import execute, kernel
 
@@ -305,7 +305,7 @@ def test_notebook_target_is_exported_on_the_fly_and_reproduces(
 def test_export_in_another_folder_runs_in_a_copy_of_the_notebooks_folder(
     notebook: Path, project_store: None, tmp_path: Path, fmt: str
 ) -> None:
-    from jupyter_repro.export.script import export_script
+    from jupyter_repro.script.export import export_script
 
     with LineageStore.open(notebook.parent / ".repro" / "lineage.db", create=False) as store:
         output = tmp_path / "scripts" / f"an_script.{fmt}"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_repro.export.ipython_syntax import Translation, to_plain_python
+from jupyter_repro.script.ipython_syntax import Translation, to_plain_python
 
 HIDE_IPYTHON = "import sys; sys.modules['IPython'] = None\n"
 
@@ -363,7 +363,7 @@ class TestStructure:
 
 
 def test_module_imports_without_ipython() -> None:
-    code = HIDE_IPYTHON + "import jupyter_repro.export.ipython_syntax\n"
+    code = HIDE_IPYTHON + "import jupyter_repro.script.ipython_syntax\n"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

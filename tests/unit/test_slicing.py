@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from jupyter_repro.export.code_names import analyze
-from jupyter_repro.export.slicing import SliceResult, UnknownTarget, slice_session
+from jupyter_repro.code_analysis.cell_names import analyze
+from jupyter_repro.common.slicing import SliceResult, UnknownTarget, slice_session
 from jupyter_repro.store.models import Execution, FileAccess, VariableState
 
 

@@ -1,7 +1,7 @@
 """Environment differences verify names as possible causes of a mismatch."""
 
-from jupyter_repro.export.lockfile import ReproLock
-from jupyter_repro.export.verify_report import environment_changes
+from jupyter_repro.script.lockfile import ReproLock
+from jupyter_repro.verify.report import environment_changes
 
 
 def lock(**recorder) -> ReproLock:

@@ -74,7 +74,11 @@ test('the timeline renders 10,000 executions a page at a time, virtualized', asy
   await expect(panel.getByTestId('repro-total')).toHaveText('10000 executions');
   await expect(executions(panel).first()).toContainText('[10000]');
   await expect(executions(panel).first()).toContainText('x int 00002710');
-  const rendered = await panel.locator('.jp-Repro-VirtualList-row').count();
+  // Each rendered row tells assistive tech its place in the whole list.
+  const rows = panel.locator('.jp-Repro-VirtualList-row');
+  await expect(rows.first()).toHaveAttribute('aria-posinset', '1');
+  await expect(rows.first()).toHaveAttribute('aria-setsize', String(TOTAL));
+  const rendered = await rows.count();
   expect(rendered).toBeGreaterThan(0);
   expect(rendered).toBeLessThan(60);
   // Only the first page (asked again when the kernel started: a refresh).
@@ -84,6 +88,7 @@ test('the timeline renders 10,000 executions a page at a time, virtualized', asy
   const list = panel.locator('.jp-Repro-VirtualList');
   await list.evaluate(node => (node.scrollTop = node.scrollHeight));
   await expect(panel.getByText('[1]', { exact: true })).toBeVisible();
+  await expect(rows.last()).toHaveAttribute('aria-posinset', String(TOTAL));
   expect(new Set(offsets)).toEqual(new Set([0, 9900]));
   expect(await panel.locator('.jp-Repro-VirtualList-row').count()).toBeLessThan(
     60

@@ -1,4 +1,8 @@
-"""Content hashing of kernel values; the public API is re-exported by ``state_hash``."""
+"""Content hashing of kernel values; the public API is re-exported by ``state_hash``.
+
+May import the standard library and xxhash; a library's own types (numpy, pandas, pyarrow,
+torch) only through ``_dispatch``, once the user's code has imported that library.
+"""
 
 from ._api import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value
 from ._identity import identity_key

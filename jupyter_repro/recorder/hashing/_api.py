@@ -10,6 +10,7 @@ from typing import Any
 
 import xxhash
 
+from ...project_settings import DEFAULT_BUDGET_BYTES
 from ._core import MAX_DEPTH, Hasher
 from ._dispatch import spec_for
 from ._names import qualname
@@ -17,8 +18,9 @@ from ._objects import OPAQUE
 from ._summary import summarize
 from ._wire import lp_str
 
-#: Bytes of value content (buffers, strings, packed numbers) hashed before giving up.
-DEFAULT_BUDGET = 256 * 1024 * 1024
+#: Bytes of value content (buffers, strings, packed numbers) hashed before giving up: the
+#: project settings' default, so a bare hash_value() and a recording kernel agree.
+DEFAULT_BUDGET = DEFAULT_BUDGET_BYTES
 #: Python objects visited one by one before giving up (bulk-packed ints/floats/strs count
 #: as bytes, not objects).
 DEFAULT_MAX_OBJECTS = 10_000_000
@@ -76,7 +78,7 @@ def _digest(obj: object, budget: int, max_objects: int, max_components: int) -> 
     type_name = qualname(type(obj))
     if spec_for(type(obj)) is OPAQUE:
         return ValueDigest(f"opaque:{type_name}", type_name, {}, True, True, frozenset())
-    h = Hasher(budget, max_objects, max_components)
+    h = Hasher(spec_for, budget, max_objects, max_components)
     h.raw(FORMAT)
     with _stack_headroom():
         h.visit(obj)

@@ -1,4 +1,10 @@
-"""The recursive walk: dispatch, frames with memo and cycle cutting, unordered digests."""
+"""The recursive walk: dispatch, frames with memo and cycle cutting, unordered digests.
+
+``Spec`` (how one type is hashed) and ``Hasher`` (one traversal) live here; which spec hashes
+which type is ``_dispatch.spec_for``, which the caller hands to ``Hasher``. So imports run one
+way: the handler modules import this one, ``_dispatch`` imports the handlers, ``_api`` wires
+``_dispatch`` into a ``Hasher``; the walk itself knows no type.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ._names import IdCache
 from ._output import Output
 from ._wire import LEAF_BYTES, pack_Q
 
@@ -44,10 +51,11 @@ class Spec:
 class Hasher(Output):
     """One traversal of one value; handlers call back into it for children."""
 
-    def __init__(self, budget: int, max_objects: int, max_components: int) -> None:
+    def __init__(
+        self, spec_for: IdCache[Spec], budget: int, max_objects: int, max_components: int
+    ) -> None:
         super().__init__(budget, max_objects, max_components)
-        from ._dispatch import spec_for
-
+        #: Resolves a class to its Spec; ``_specs`` is its cache, read directly in the hot loop.
         self.spec_for = spec_for
         self._specs = spec_for.cache
         self._depth = 0
@@ -128,7 +136,7 @@ class Hasher(Output):
         self.buf, self.state, self._refs = bytearray(), None, False
         try:
             spec.body(self, obj)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - a failing part becomes a marker, by design
             self.error(exc)
         finally:
             digest = self.digest()

@@ -53,7 +53,7 @@ def qualname(cls: type) -> str:
     try:
         module = _type_attr(cls, "__module__")
         name = _type_attr(cls, "__qualname__")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - an unnamable class is labelled, never an error
         return "<unknown>"
     if type(module) is not str or type(name) is not str:
         return "<unknown>"
@@ -70,7 +70,7 @@ def module_root(cls: type) -> str:
     """Top-level package a class comes from ("" when unknown)."""
     try:
         module = _type_attr(cls, "__module__")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - no module: not a library's class, and that is all
         return ""
     return module.partition(".")[0] if type(module) is str else ""
 
@@ -105,7 +105,7 @@ def is_transparent(cls: type) -> bool:
             "__slots__" in _type_attr(k, "__dict__") for k in _type_attr(cls, "__mro__")
         )
         extra = _type_attr(cls, "__basicsize__") - _OBJECT_SIZE - 8 * len(slots)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a type we cannot inspect is treated as opaque
         return False
     return (has_dict or python_slots) and 0 <= extra <= 16
 

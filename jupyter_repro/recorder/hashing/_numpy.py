@@ -16,6 +16,7 @@ import numpy as np
 from ._core import LEAF, MUTABLE, Hasher, Spec
 from ._identity import identity_key
 from ._names import inherits, qualname
+from ._objects import instance_attrs
 from ._sequences import seq
 from ._wire import pack_Q
 
@@ -97,8 +98,6 @@ def _ndarray(h: Hasher, arr: np.ndarray[Any, Any]) -> None:
     # The base-class view: a subclass's overridden dtype/shape/__getitem__ never run.
     array_body(h, np.ndarray.view(arr, np.ndarray) if cls is not np.ndarray else arr)
     if not qualname(cls).startswith("numpy."):
-        from ._objects import instance_attrs
-
         instance_attrs(h, arr)
 
 

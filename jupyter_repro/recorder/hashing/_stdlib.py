@@ -22,6 +22,7 @@ from ._builtins import mapping_items
 from ._core import FRAME, MUTABLE, Hasher, Spec
 from ._identity import identity_key
 from ._names import qualname
+from ._objects import instance_dict
 from ._sequences import seq
 from ._wire import lp_str, pack_Q, pack_q
 
@@ -85,8 +86,6 @@ def _path(h: Hasher, x: pathlib.PurePath) -> None:
 
 
 def _enum(h: Hasher, x: enum.Enum) -> None:
-    from ._objects import instance_dict
-
     h.name(qualname(type(x)))
     attrs = instance_dict(x) or {}
     h.visit(attrs.get("_name_"))

@@ -15,7 +15,7 @@ def _distributions() -> dict[str, list[str]]:
         from importlib.metadata import packages_distributions
 
         return dict(packages_distributions())
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - broken metadata: modules fall back to their own name
         return {}
 
 
@@ -26,7 +26,7 @@ def _installed_version(top: str) -> str:
 
         dists = _distributions().get(top) or [top]
         return version(dists[0])
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - no version found: the module hashes by name alone
         return ""
 
 

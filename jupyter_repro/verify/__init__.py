@@ -1,0 +1,10 @@
+"""Verify: re-run an exported script in a fresh recording kernel, in a temporary copy of its
+folder, and compare what it produced with its lock.
+
+- ``verification``: ``verify_script`` / ``verify_notebook``, the runs and their copies;
+- ``report``: the comparison (matched, mismatched, missing, unhashable; first divergence;
+  environment causes) and its text rendering.
+
+May import ``script`` (lock, data check, the export of a notebook), ``common``, ``runner`` and the
+store; never the recorder module-side, ``pipeline``, review, the server or the CLI.
+"""
