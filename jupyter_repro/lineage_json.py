@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .store.models import Environment, Execution, FileAccess, VariableState
+from .store.models import Environment, Execution, FileAccess, OutputFingerprint, VariableState
 
 
 def variable_json(state: VariableState) -> dict[str, Any]:
@@ -25,8 +25,20 @@ def file_json(access: FileAccess) -> dict[str, Any]:
     return {"path": access.path, "hash": access.hash, "size": access.size}
 
 
+def output_json(output: OutputFingerprint) -> dict[str, Any]:
+    """An output's fingerprint: what it was (MIME type, stream name), its size and hash."""
+    return {
+        "index": output.index,
+        "output_type": output.output_type,
+        "mime": output.mime,
+        "name": output.name,
+        "size": output.size,
+        "hash": output.hash,
+    }
+
+
 def execution_json(execution: Execution) -> dict[str, Any]:
-    """One execution, with what it changed and the files it touched."""
+    """One execution, with what it changed, the files it touched and what it showed."""
     return {
         "id": execution.id,
         "session": execution.session_id,
@@ -51,6 +63,7 @@ def execution_json(execution: Execution) -> dict[str, Any]:
         "files_written": [file_json(f) for f in execution.files_written],
         "env": execution.env_id,
         "rng": execution.rng,
+        "outputs": [output_json(o) for o in execution.outputs],
     }
 
 

@@ -1,14 +1,17 @@
-"""A project's recorder settings, in ``<project root>/.repro/settings.json``.
+"""A project's settings, in ``<project root>/.repro/settings.json``.
 
-The server's ``settings`` route writes them; the recorder in the kernel reads them::
+The server's ``settings`` route writes them; the recorder in the kernel reads them, the runner
+(``run``, ``verify``) its cell timeout::
 
     settings = read_settings(project_root(notebook))   # defaults when there is no file
-    settings.skip, settings.budget_mb
+    settings.skip, settings.budget_mb, settings.cell_timeout_s
     write_settings(root, update(settings, skip=["model", "*_cache"], budget_mb=64))
 
 ``skip`` holds variable names or glob patterns never hashed; ``budget_mb`` is how many MiB of
-one variable are hashed before its hash is marked incomplete. ``update`` validates and raises
-:class:`SettingsError` with a message for people. Standard library only: a kernel imports this.
+one variable are hashed before its hash is marked incomplete; ``cell_timeout_s`` is how long one
+cell may run under ``jupyter repro run`` and ``verify`` before the run stops (0: no limit).
+``update`` validates and raises :class:`SettingsError` with a message for people. Standard
+library only: a kernel imports this.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ MIB = 1024 * 1024
 DEFAULT_BUDGET_BYTES = int(DEFAULT_BUDGET_MB * MIB)
 MAX_BUDGET_MB = 1024.0 * 1024
 MAX_SKIP = 500
+#: Long enough for a training cell, short enough that a cell stuck on a widget or an endless loop
+#: ends a headless run the same afternoon. 0 means no limit.
+DEFAULT_CELL_TIMEOUT_S = 1800
+MAX_CELL_TIMEOUT_S = 7 * 24 * 3600  # a week: a larger number is a typo (milliseconds?)
 FILE = Path(".repro") / "settings.json"
 #: A Python name, or a glob over names (``*_cache``, ``tmp?``, ``[ab]x``): never a comma, which
 #: separates patterns in ``JUPYTER_REPRO_SKIP``.
@@ -43,9 +50,15 @@ class SettingsError(ValueError):
 class ProjectSettings:
     skip: tuple[str, ...] = ()
     budget_mb: float = DEFAULT_BUDGET_MB
+    cell_timeout_s: int = DEFAULT_CELL_TIMEOUT_S
 
     def to_json(self) -> dict[str, Any]:
-        return {"skip": list(self.skip), "budget_mb": self.budget_mb}
+        data: dict[str, Any] = {"skip": list(self.skip), "budget_mb": self.budget_mb}
+        # Written only when set: the panel's settings keep their shape, and saving them from the
+        # panel (which does not show this one) keeps a value set in the file.
+        if self.cell_timeout_s != DEFAULT_CELL_TIMEOUT_S:
+            data["cell_timeout_s"] = self.cell_timeout_s
+        return data
 
 
 def settings_file(root: Path) -> Path:
@@ -60,7 +73,12 @@ def read_settings(root: Path, strict: bool = True) -> ProjectSettings:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise SettingsError("the file does not hold a JSON object")
-        return update(ProjectSettings(), skip=data.get("skip"), budget_mb=data.get("budget_mb"))
+        return update(
+            ProjectSettings(),
+            skip=data.get("skip"),
+            budget_mb=data.get("budget_mb"),
+            cell_timeout_s=data.get("cell_timeout_s"),
+        )
     except FileNotFoundError:
         return ProjectSettings()
     except (OSError, ValueError) as error:
@@ -69,7 +87,12 @@ def read_settings(root: Path, strict: bool = True) -> ProjectSettings:
         raise SettingsError(f"Cannot read {path}: {error}. Fix or delete the file.") from error
 
 
-def update(settings: ProjectSettings, skip: Any = None, budget_mb: Any = None) -> ProjectSettings:
+def update(
+    settings: ProjectSettings,
+    skip: Any = None,
+    budget_mb: Any = None,
+    cell_timeout_s: Any = None,
+) -> ProjectSettings:
     """``settings`` with the values given (None: unchanged), validated."""
     if skip is not None:
         if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
@@ -90,6 +113,14 @@ def update(settings: ProjectSettings, skip: Any = None, budget_mb: Any = None) -
                 f"budget_mb must be a number of MiB above 0, up to {MAX_BUDGET_MB:g}"
             )
         settings = replace(settings, budget_mb=float(budget_mb))
+    if cell_timeout_s is not None:
+        valid = isinstance(cell_timeout_s, int) and not isinstance(cell_timeout_s, bool)
+        if not valid or not 0 <= cell_timeout_s <= MAX_CELL_TIMEOUT_S:
+            raise SettingsError(
+                "cell_timeout_s must be a whole number of seconds, 0 (no limit) up to "
+                f"{MAX_CELL_TIMEOUT_S}"
+            )
+        settings = replace(settings, cell_timeout_s=cell_timeout_s)
     return settings
 
 

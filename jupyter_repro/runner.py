@@ -5,25 +5,110 @@ keyed by it. :class:`CellIdKernelClient` adds the ``cellId`` metadata, and the k
 notebook's path through ``JPY_SESSION_NAME``, as jupyter-server does::
 
     executed = run_notebook(Path("analysis.ipynb"), order="stored")
+    run_notebook(path, timeout=5)   # seconds per cell; 0: no limit; None: the project's setting
+
+Nothing waits forever. A cell gets ``timeout`` seconds (by default the project's
+``cell_timeout_s``, 30 minutes unless set), then the kernel is interrupted; a kernel that dies, or
+goes idle without replying, is noticed too. Either way the run stops with :class:`CellStopped`,
+whose message names the cell, and the kernel is shut down (also after a run that went well).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError, DeadKernelError
 from nbformat import NotebookNode
 
 from .common.notebook_file import read_notebook
+from .project_settings import read_settings
+from .store import project_root
 
 #: The kernel with the recorder loaded (installed with the package).
 RECORDING_KERNEL = "repro-python3"
 ORDERS = ("top-down", "stored")
+#: Why a cell stopped the run (:attr:`CellStopped.why`, and the error's name in verify's report:
+#: never a Python identifier, so no exception a cell raises is taken for one), with the few words
+#: a summary line uses for it.
+TIMEOUT, DIED, NO_REPLY = "cell-timeout", "kernel-died", "no-reply"
+STOP_SUMMARY = {
+    TIMEOUT: "timed out",
+    DIED: "stopped: its kernel died",
+    NO_REPLY: "stopped: the kernel did not reply",
+}
+#: How long a reply may trail the kernel's "idle" for the same request. ipykernel sends the reply
+#: first; the two travel on different sockets, so a little slack, then the kernel is stopped.
+NO_REPLY_GRACE_S = 5.0
+# nbclient logs a timeout and the interrupt at error level; the one-line CellStopped says it all.
+_LOG = logging.getLogger(__name__)
+_LOG.addHandler(logging.NullHandler())
+# error_on_timeout's stand-in reply: no exception a cell raises can carry a name with spaces.
+_STAND_IN = "jupyter-repro cell timeout"
+
+
+class CellStopped(RuntimeError):
+    """A cell that could not finish, so the run stopped there; ``str()`` is one line naming it.
+
+    ``why`` is TIMEOUT, DIED or NO_REPLY; ``index`` the cell's position in the notebook
+    (0-based, like nbformat: messages count from 1, as people do); ``seconds`` the limit;
+    ``notebook`` holds the outputs of the cells that ran, for ``-o``.
+    """
+
+    def __init__(
+        self, why: str, index: int, notebook: NotebookNode, seconds: int | None = None
+    ) -> None:
+        cell = notebook.cells[index]
+        self.why, self.index, self.seconds, self.notebook = why, index, seconds, notebook
+        self.cell_id: str | None = cell.get("id")
+        self.first_line = first_line(cell.get("source", ""))
+        super().__init__(f"{self.cell_name()} {self.outcome()}")
+
+    def cell_name(self, known_as: str | None = None) -> str:
+        """``Cell 3 (id 9f1c, "while True: ...")``; ``known_as`` replaces the id."""
+        label = known_as or (f"id {self.cell_id}" if self.cell_id else "")
+        return f'Cell {self.index + 1} ({label}{", " if label else ""}"{self.first_line}")'
+
+    def outcome(self) -> str:
+        if self.why == TIMEOUT:
+            return (
+                f"did not finish within {self.seconds} s: stopped. Raise the limit with "
+                "--timeout (or cell_timeout_s in .repro/settings.json)."
+            )
+        if self.why == NO_REPLY:
+            return "did not finish: the kernel went idle without replying. Stopped."
+        return "did not finish: its kernel died (out of memory, a crash or an exit). Stopped."
+
+
+def first_line(source: str, width: int = 40) -> str:
+    """The code's first line, shortened: ``while True: ...`` names ``while True:\\n    pass``."""
+    lines = source.strip().splitlines()
+    head = lines[0].strip() if lines else ""
+    if len(head) > width:
+        return head[:width].rstrip() + " ..."
+    return head + (" ..." if len(lines) > 1 else "")
+
+
+def cell_timeout(path: Path, given: int | None) -> int | None:
+    """The seconds a cell of the notebook or script at ``path`` may run; None: no limit.
+
+    ``given`` (``--timeout``) wins; None reads the project's ``cell_timeout_s``, and 0 means no
+    limit either way. A damaged settings file raises ``SettingsError``.
+    """
+    seconds = read_settings(project_root(path)).cell_timeout_s if given is None else given
+    if seconds < 0:
+        raise ValueError(f"A cell timeout is 0 (no limit) or more seconds, not {seconds}")
+    return seconds or None
 
 
 class CellIdKernelClient(AsyncKernelClient):
@@ -54,6 +139,70 @@ class CellIdKernelClient(AsyncKernelClient):
         return str(msg["header"]["msg_id"])
 
 
+class _StoppingClient(NotebookClient):
+    """nbclient's client, made to stop where it would wait forever: :meth:`run_cell`.
+
+    At the timeout nbclient interrupts the kernel and, told ``error_on_timeout``, takes a stand-in
+    reply instead of waiting for one; the ``on_cell_executed`` hook spots it. nbclient waits for
+    the shell reply with no bound but the timeout, so once the kernel said "idle" for a request,
+    a reply missing :data:`NO_REPLY_GRACE_S` later gets the kernel killed: nbclient's liveness poll
+    then raises DeadKernelError, which ``stopped`` tells apart from a crash.
+    """
+
+    def __init__(self, nb: NotebookNode, km: AsyncKernelManager, **kw: Any) -> None:
+        stand_in = {"ename": _STAND_IN, "evalue": "", "traceback": []}
+        super().__init__(
+            nb, km=km, interrupt_on_timeout=True, error_on_timeout=stand_in, log=_LOG, **kw
+        )
+        self.on_cell_executed = self._executed
+        self.stopped: str | None = None  # TIMEOUT, NO_REPLY: why the current cell cannot finish
+        self._started = 0.0  # when the current cell's request was sent (monotonic)
+        self._idle: float | None = None  # when the kernel said idle after it
+        self._watch: asyncio.TimerHandle | None = None
+
+    def run_cell(self, index: int) -> None:
+        """Run one cell; raise CellStopped (and have the kernel killed, not asked) if it cannot
+        finish."""
+        self._started, self._idle = time.monotonic(), None
+        try:
+            self.execute_cell(self.nb.cells[index], index)
+        except DeadKernelError:
+            self.stopped = self.stopped or DIED
+        except CellExecutionError:  # only with allow_errors=False
+            if self.stopped is None:
+                raise
+        if self.stopped is not None:
+            self.shutdown_kernel = "immediate"
+            raise CellStopped(self.stopped, index, self.nb, self.timeout)
+
+    def process_message(self, msg: dict[str, Any], cell: NotebookNode, cell_index: int) -> Any:
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except CellExecutionComplete:  # the kernel is idle after this request
+            self._idle = time.monotonic()
+            waiting = self.task_poll_for_reply
+            if waiting is not None and not waiting.done():
+                loop = asyncio.get_running_loop()
+                self._watch = loop.call_later(NO_REPLY_GRACE_S, self._no_reply, waiting)
+            raise
+
+    def _no_reply(self, waiting: asyncio.Future[Any]) -> None:
+        if waiting.done() or self.km is None:
+            return
+        self.stopped = NO_REPLY
+        kill = getattr(signal, "SIGKILL", signal.SIGTERM)
+        asyncio.ensure_future(ensure_async(self.km.signal_kernel(kill)))
+
+    def _executed(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+        if (execute_reply or {}).get("content", {}).get("ename") != _STAND_IN:
+            return
+        # Idle before the deadline: the kernel had finished, its reply never came.
+        idle_first = self._idle is not None and self._idle < self._started + (self.timeout or 0)
+        self.stopped = NO_REPLY if idle_first else TIMEOUT
+
+
 def execution_order(nb: NotebookNode, order: str) -> list[int]:
     """Indexes of the code cells to run: notebook order, or the author's last run order."""
     if order not in ORDERS:
@@ -77,27 +226,30 @@ def run_notebook(
 ) -> NotebookNode:
     """Execute the notebook at ``path`` in its folder; return it with fresh outputs.
 
-    ``on_cell(done, total)`` is called after each cell, for progress display.
+    ``timeout`` is per cell (see :func:`cell_timeout`); a cell that cannot finish raises
+    :class:`CellStopped`. ``on_cell(done, total)`` is called after each cell, for progress.
     """
     path = path.resolve()
+    seconds = cell_timeout(path, timeout)
     nb = read_notebook(path, validate=False)
     indexes = execution_order(nb, order)
     manager = AsyncKernelManager(
         kernel_name=kernel_name, client_class="jupyter_repro.runner.CellIdKernelClient"
     )
-    client = NotebookClient(
+    client = _StoppingClient(
         nb,
-        km=manager,
-        timeout=timeout,
+        manager,
+        timeout=seconds,
         allow_errors=allow_errors,
         resources={"metadata": {"path": str(path.parent)}},
     )
     kernel_env = {**os.environ, **(env or {}), "JPY_SESSION_NAME": str(path)}
-    with client.setup_kernel(env=kernel_env):
+    # cleanup_kc: nbclient leaves a kernel it did not create running; this one is ours to stop.
+    with client.setup_kernel(env=kernel_env, cleanup_kc=True):
         assert isinstance(client.kc, CellIdKernelClient)
         for done, index in enumerate(indexes, start=1):
             client.kc.cell_id = nb.cells[index].get("id")
-            client.execute_cell(nb.cells[index], index)
+            client.run_cell(index)
             if on_cell is not None:
                 on_cell(done, len(indexes))
     return nb

@@ -21,7 +21,19 @@ from .store_access import open_recorded_store
     multiple=True,
     metavar="NAME|cell:ID",
     help="A variable, or a cell (its last execution), the script must produce. Repeatable. "
-    "Default: every variable alive at the end of the session.",
+    "Default: every variable alive at the end of the session and every output of the cells "
+    "still in the notebook.",
+)
+@click.option(
+    "--no-outputs",
+    is_flag=True,
+    help="Reproduce variables only: cells do not show their outputs, the lock keeps none.",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every execution that ran without error, in order, unsliced.",
 )
 @click.option(
     "-o",
@@ -47,17 +59,23 @@ def export(
     output: Path | None,
     fmt: str,
     db: str | None,
+    no_outputs: bool,
+    everything: bool,
 ) -> None:
-    """Export NOTEBOOK's recorded session as a linear script that reproduces its results.
+    """Export NOTEBOOK's recorded session as a linear script that regenerates its results.
 
     The script runs the executions in the order they really ran, sliced to what the targets
-    need, and checks its data files first. Beside it, NAME.repro.lock holds the recorded hashes
-    `jupyter repro verify` compares against.
+    need, and checks its data files first. By default it regenerates the notebook: its final
+    variables and the outputs of its cells. Run with `python`, it prints text outputs and
+    writes figures and rich outputs to NAME_outputs/; opened as a notebook, they show in place.
+    Beside it, NAME.repro.lock holds the recorded hashes `jupyter repro verify` compares against.
 
     \b
     Examples:
       jupyter repro export analysis.ipynb
       jupyter repro export analysis.ipynb --target model --target cell:3f2a -o train.py
+      jupyter repro export analysis.ipynb --no-outputs
+      jupyter repro export analysis.ipynb --all -o replay.py
     """
     store = open_recorded_store(notebook, db)
     try:
@@ -69,11 +87,14 @@ def export(
                 targets=list(targets) or None,
                 output=output,
                 fmt=fmt,
+                outputs=not no_outputs,
+                everything=everything,
             )
     except (ExportError, UnknownTarget) as error:
         raise click.UsageError(str(error)) from error
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    shown = f", {result.outputs} outputs" if result.outputs else ""
     click.echo(
-        f"Wrote {result.script} ({len(result.executions)} executions) and {result.lock.name}"
+        f"Wrote {result.script} ({len(result.executions)} executions{shown}) and {result.lock.name}"
     )

@@ -36,9 +36,21 @@ def describe(execution: Execution) -> str:
         parts.append("read: " + ", ".join(f.path for f in execution.files_read))
     if execution.files_written:
         parts.append("wrote: " + ", ".join(f.path for f in execution.files_written))
+    shown = shown_outputs(execution)
+    if shown:
+        parts.append("outputs: " + ", ".join(shown))
     if execution.error_name:
         parts.append(f"{execution.error_name}: {execution.error_message}")
     return "  ".join(parts)
+
+
+def shown_outputs(execution: Execution) -> list[str]:
+    """One word per output: the stream's name, else the richest MIME type of its bundle."""
+    kinds: dict[int, str] = {}
+    for output in execution.outputs:
+        if output.output_type != "error" and kinds.get(output.index, "text/plain") == "text/plain":
+            kinds[output.index] = output.name or output.mime
+    return list(kinds.values())
 
 
 @click.command()

@@ -1,15 +1,58 @@
-"""`jupyter repro run`: execute a notebook headless in a recording kernel."""
+"""`jupyter repro run`: execute a notebook headless in a recording kernel.
+
+Also the ``--timeout`` option that ``verify`` shares: the same words mean the same limit.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 import nbformat
 
-from ..runner import ORDERS, execution_order, run_notebook
+from ..project_settings import SettingsError
+from ..runner import ORDERS, CellStopped, cell_timeout, execution_order, run_notebook
 from .store_access import read_notebook
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _Seconds(click.ParamType):
+    """A whole number of seconds; ``0`` or ``none``: no limit (given as 0)."""
+
+    name = "SECONDS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        if text == "none":
+            return 0
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a whole number of seconds or 'none'", param, ctx)
+
+
+def timeout_option(command: _F) -> _F:
+    """``--timeout SECONDS``: not given -> None, which the runner reads as the project's setting."""
+    return click.option(
+        "--timeout",
+        type=_Seconds(),
+        default=None,
+        help="Seconds a cell may run before the run stops [default: cell_timeout_s in "
+        ".repro/settings.json, else 1800]. 0 or 'none': no limit.",
+    )(command)
+
+
+def resolved_timeout(path: Path, given: int | None) -> int | None:
+    """The limit for cells of ``path`` (None: none), a damaged settings file a usage error."""
+    try:
+        return cell_timeout(path, given)
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from error
 
 
 @click.command()
@@ -27,35 +70,52 @@ from .store_access import read_notebook
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the executed notebook here.",
 )
-@click.option("--timeout", type=int, default=None, help="Seconds allowed per cell (default: none).")
+@timeout_option
 def run(notebook: Path, order: str, output: Path | None, timeout: int | None) -> None:
     """Execute NOTEBOOK headless, recording every cell's lineage.
 
     The notebook itself is left unchanged; pass -o to keep the outputs. Exit code 1 when a
-    cell raised.
+    cell raised, or could not finish: it ran past --timeout (then the kernel is interrupted),
+    its kernel died, or the kernel stopped answering. The run stops there, naming the cell.
 
     \b
     Examples:
       jupyter repro run analysis.ipynb
       jupyter repro run analysis.ipynb --order stored -o executed.ipynb
+      jupyter repro run train.ipynb --timeout 7200   # two hours per cell
     """
     nb = read_notebook(notebook)
     total = len(execution_order(nb, order))
+    seconds = resolved_timeout(notebook, timeout)
+    ran = 0
+    stopped: CellStopped | None = None
+
+    def advance(done: int, _: int) -> None:
+        nonlocal ran
+        ran = done
+        bar.update(1)
+
     with click.progressbar(length=total, label="Running cells", file=sys.stderr) as bar:
-        executed = run_notebook(
-            notebook, order, timeout=timeout, on_cell=lambda done, _: bar.update(1)
-        )
+        try:
+            # Resolved above (a damaged settings file is a usage error); 0 tells the runner "none".
+            executed = run_notebook(notebook, order, timeout=seconds or 0, on_cell=advance)
+        except CellStopped as stop:
+            executed, stopped = stop.notebook, stop
     failed = [
         (i, out)
         for i, cell in enumerate(executed.cells)
-        if cell.cell_type == "code"
+        if cell.cell_type == "code" and (stopped is None or i != stopped.index)
         for out in cell.get("outputs", [])
         if out.get("output_type") == "error"
     ]
     if output is not None:
         nbformat.write(executed, output)
-    for index, error in failed:
-        click.echo(f"cell {index}: {error['ename']}: {error['evalue']}", err=True)
+    for index, out in failed:
+        click.echo(f"cell {index}: {out['ename']}: {out['evalue']}", err=True)
+    if stopped is not None:
+        click.echo(str(stopped), err=True)
+        click.echo(f"Ran {ran} of {total} cells of {notebook}; {len(failed)} raised; stopped.")
+        sys.exit(1)
     click.echo(f"Ran {total} cells of {notebook}; {len(failed)} raised.")
     if failed:
         sys.exit(1)

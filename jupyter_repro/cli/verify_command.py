@@ -12,6 +12,7 @@ import click
 
 from ..verify.report import render_text
 from ..verify.verification import VerifyInputError, verify_notebook, verify_script
+from .run_command import timeout_option
 
 
 class InputError(click.ClickException):
@@ -46,7 +47,7 @@ class _Progress:
 @click.option("--session", help="With a notebook TARGET: the session to verify (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--twice", is_flag=True, help="Run twice to tell nondeterminism from a bad export.")
-@click.option("--timeout", type=int, default=None, help="Seconds allowed per cell (default: none).")
+@timeout_option
 def verify(
     target: Path, session: str | None, as_json: bool, twice: bool, timeout: int | None
 ) -> None:
@@ -55,13 +56,15 @@ def verify(
     TARGET is an exported script (its NAME.repro.lock beside it) or a notebook, whose latest
     (or --session) recorded session is exported to a temporary folder first. It runs in a
     temporary copy of the script's and the notebook's folders, so nothing there is written
-    (data files elsewhere are read in place). Exit code 0 reproduced, 1 not reproduced, 2 bad
-    input (missing script, lock, notebook, session or data file).
+    (data files elsewhere are read in place). A cell that runs past --timeout is interrupted
+    and the run stops there: not reproduced, naming the cell. Exit code 0 reproduced, 1 not
+    reproduced, 2 bad input (missing script, lock, notebook, session, data file or settings).
 
     \b
     Examples:
       jupyter repro verify analysis_script.py
       jupyter repro verify analysis.ipynb --twice --json
+      jupyter repro verify train_script.py --timeout 7200
     """
     progress = _Progress()
     try:

@@ -13,8 +13,9 @@ Usage::
 
 The code may be a raw cell: IPython syntax is transformed first (``ipython_syntax`` says so).
 Magics follow the table in ``magics``: names inside code run in the user namespace (``%time``,
-``%prun``, ``%%capture``) count as the cell's own; other magics' arguments that parse as Python
-are both read and bound (unknown semantics, or ``%timeit`` which the script runs inline:
+``%prun``, ``%%capture``) count as the cell's own; code run in a scope of its own (``%timeit``)
+reads the globals it loads and binds only names it declares ``global``, as a function body
+would; other magics' arguments that parse as Python are both read and bound (unknown semantics:
 conservative); ``{expr}``/``$name`` expansions are read. Names used inside functions, lambdas and
 comprehensions that are not local to them count as reads.
 
@@ -35,7 +36,7 @@ from typing import Any
 from .dynamic_access import DYNAMIC_ATTRS, DYNAMIC_NAMES
 from .magic_calls import MagicCall, expansion_names
 from .magics import Code, Effect, Magic, magic
-from .scope_names import CallNames
+from .scope_names import CallNames, collect
 from .statement_order import TopLevel
 
 
@@ -102,6 +103,8 @@ def _call_names(call: MagicCall) -> CallNames:
 
 def _read_and_bound(call: MagicCall, found: Magic | None) -> tuple[frozenset[str], frozenset[str]]:
     """A magic's reads and binds for slicing: see the note on %timeit in ``magics``."""
+    if found is not None and found.code is Code.OWN_SCOPE:
+        return _own_scope(call)
     own = found is not None and found.code is Code.USER_NAMESPACE
     loads = set(expansion_names(call.line) | expansion_names(call.cell))
     stores: set[str] = set()
@@ -113,6 +116,22 @@ def _read_and_bound(call: MagicCall, found: Magic | None) -> tuple[frozenset[str
             loads |= sub.reads if own else sub.reads | sub.binds
             stores |= sub.binds
     return frozenset(loads), frozenset(stores)
+
+
+def _own_scope(call: MagicCall) -> tuple[frozenset[str], frozenset[str]]:
+    """Reads and binds of code run as one function's body (``%%timeit``: its setup line, then the
+    cell): the globals it loads, and the names it declares ``global`` and binds. Such a magic
+    does not expand ``{expr}`` (IPython's ``no_var_expand``): its text is all code."""
+    texts = [_line_code(call.line)] + ([call.cell] if call.kind == "cell" else [])
+    body: list[ast.stmt] = []
+    for text in filter(None, texts):
+        try:
+            body += _parse(text)[0].body
+        except (SyntaxError, ValueError, RecursionError):
+            continue  # IPython raises on it: the cell binds nothing by it
+    names = collect(body, _call_names)
+    local = names.stores - names.globals
+    return frozenset(names.loads - local), frozenset(names.stores & names.globals)
 
 
 def _mentioned(call: MagicCall, found: Magic | None) -> tuple[frozenset[str], str | None]:
@@ -135,13 +154,22 @@ def _mentioned(call: MagicCall, found: Magic | None) -> tuple[frozenset[str], st
 
 def _magic_line(line: str) -> CodeNames | None:
     """A magic's line as Python, after its leading `-o [value]` options; None if it is not."""
+    code = _line_code(line)
+    return None if code is None else analyze(code)
+
+
+def _line_code(line: str) -> str | None:
+    """The Python code in a magic's line, after its leading `-o [value]` options; None if the
+    line is not Python; "" if it holds only options."""
     words, after_option = line.split(), False
     while words:
-        found = analyze(" ".join(words))
-        if found is not None or not (words[0].startswith("-") or after_option):
-            return found
+        code = " ".join(words)
+        if analyze(code) is not None:
+            return code
+        if not (words[0].startswith("-") or after_option):
+            return None
         after_option = words.pop(0).startswith("-")
-    return analyze("")  # only options: no code
+    return ""
 
 
 def _dynamic_expansion(names: frozenset[str]) -> str | None:

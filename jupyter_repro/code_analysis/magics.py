@@ -69,14 +69,22 @@ def _table(*rows: tuple[str, Magic]) -> Mapping[str, Magic]:
     return MappingProxyType(table)
 
 
-# %timeit runs its statement (and %%timeit its setup line) with the user namespace as globals but
-# binds in a function of its own: it can mutate the user's objects, not rebind their names. Today:
-# - the recorder parses the code of every magic with a `code` and counts its names as touched;
-# - the static analysis counts reads and binds as the cell's own only for USER_NAMESPACE code.
-#   OWN_SCOPE code is read and bound conservatively, because the translator runs the statement
-#   inline, once: the exported script does bind `q` for `%timeit q = f(x)`, the notebook did not;
-# - the translator (TRANSLATED) runs the statement once, with a warning that timing is dropped.
-# When the script runs %timeit's statement in a scope of its own, the analysis can stop binding.
+# %timeit runs its statement (and %%timeit its setup line, then its cell) as the body of a timer
+# function whose globals are the user namespace: it reads globals and can mutate the user's
+# objects, but its assignments are the function's locals (`x = x + 1` raises UnboundLocalError);
+# only a name it declares `global` is rebound. Decided (issue 11): the export keeps that meaning
+# rather than dropping the magic, since a mutation the notebook saw (`%timeit cache.warm()`) may
+# be what later cells need:
+# - the translator (TRANSLATED) runs the code once, with a warning that timing is dropped: inline
+#   when it binds no name (the same meaning, a plainer script), else in a function of its own,
+#   called once and deleted, so `%timeit x = 5` leaves the script's `x` alone as IPython does;
+# - the static analysis reads OWN_SCOPE code as that function body: the globals it loads are
+#   read, nothing is bound at top level but `global` names, so slicing never takes
+#   `%timeit x = f()` for the cell that made x;
+# - the recorder parses the code of every magic with a `code` and counts its names as touched
+#   (a mutation through them is what it must not miss).
+# The script runs the code once where IPython ran it many times: a mutation repeated (`append`)
+# is applied once; `%time` (USER_NAMESPACE) does rebind globals in IPython and stays inline.
 #
 # Effect.UNKNOWN on a display-only or shell magic (autosave, ll, cp, `%%!`) means "not reviewed":
 # the recorder has always re-hashed everything after them, and this table keeps that until they are.

@@ -17,6 +17,9 @@ rebinding it (mutation, alias, conditional bind) needs the previous writer too. 
 execution that read a data file needs the latest earlier execution that wrote it.
 ``SliceResult.targets`` maps each variable target to its final state; for ``cell:ID``, the
 variables that execution changed and that end the session with the hash it gave them.
+
+:func:`every_ok` is the unsliced alternative (``export --all``): every ``ok`` execution in the
+order it ran, the live variables a failed execution did not leave behind as targets.
 """
 
 from __future__ import annotations
@@ -73,6 +76,24 @@ def slice_session(
         failed_kept=frozenset(runs[i].id for i in needed if runs[i].status != STATUS_OK),
         reads={runs[i].id: _names(steps[i].reads) for i in needed},
         writes={runs[i].id: _names(steps[i].writes) for i in needed},
+    )
+
+
+def every_ok(executions: Sequence[Execution], live: Mapping[str, VariableState]) -> SliceResult:
+    """Every execution that ended ``ok``, unsliced; targets: each live variable whose last
+    writer is among them (one a failed execution left behind cannot be reproduced)."""
+    runs = sorted(executions, key=lambda e: e.id)
+    steps = _steps(runs)
+    last: dict[str, Execution] = {}
+    for execution in runs:
+        last.update((v.name, execution) for v in execution.changed)
+    kept = [(e, step) for e, step in zip(runs, steps, strict=True) if e.status == STATUS_OK]
+    return SliceResult(
+        executions=tuple(e for e, _ in kept),
+        targets={n: s for n, s in live.items() if n in last and last[n].status == STATUS_OK},
+        failed_kept=frozenset(),
+        reads={e.id: _names(step.reads) for e, step in kept},
+        writes={e.id: _names(step.writes) for e, step in kept},
     )
 
 

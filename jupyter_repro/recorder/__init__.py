@@ -11,6 +11,7 @@ them). ``import-linter`` holds it to that.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from typing import Any
 
@@ -32,6 +33,9 @@ def load_ipython_extension(ipython: Any) -> None:
         return
     ipython.events.register("pre_run_cell", recorder.pre_run_cell)
     ipython.events.register("post_run_cell", recorder.post_run_cell)
+    # A kernel shut down by its client exits without unloading extensions: close the store then,
+    # so its WAL is folded back and the last outputs are written.
+    atexit.register(recorder.close)
     setattr(ipython, _ATTRIBUTE, recorder)
 
 
@@ -42,5 +46,6 @@ def unload_ipython_extension(ipython: Any) -> None:
         return
     ipython.events.unregister("pre_run_cell", recorder.pre_run_cell)
     ipython.events.unregister("post_run_cell", recorder.post_run_cell)
+    atexit.unregister(recorder.close)
     recorder.close()
     setattr(ipython, _ATTRIBUTE, None)

@@ -29,6 +29,7 @@ import xxhash
 from jupyter_repro._version import __version__
 from jupyter_repro.recorder.environment_probes import git_info, gpu_info
 from jupyter_repro.recorder.environment_watch import PackageChangeWatcher, rng_fingerprint
+from jupyter_repro.recorder.output_normalise import OUTPUT_SCHEME
 from jupyter_repro.recorder.redaction import redact_env
 from jupyter_repro.recorder.state_hash import HASH_SCHEME
 from jupyter_repro.store.models import Environment
@@ -55,7 +56,11 @@ def capture_environment(project_root: Path | None, kernel_name: str | None) -> E
         "gpu": gpu_info(),
         "packages": installed_packages(),
         "kernel_name": kernel_name,
-        "recorder": {"version": __version__, "hash_scheme": HASH_SCHEME},
+        "recorder": {
+            "version": __version__,
+            "hash_scheme": HASH_SCHEME,
+            "output_scheme": OUTPUT_SCHEME,
+        },
         "git": git_info(project_root),
         "env_vars": redact_env({k: v for k, v in os.environ.items() if k not in PER_PROCESS_VARS}),
     }

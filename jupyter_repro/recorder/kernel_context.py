@@ -6,7 +6,9 @@ Everything here reads what Jupyter already provides and never fails: an unknown 
   runner), else ``__vsc_ipynb_file__`` (VS Code) in the user namespace;
 - kernel id: the ``kernel-<id>.json`` connection file ipykernel was started with;
 - cell id: the ``cellId`` metadata of the execute request, which ipykernel hands to IPython's
-  ``ExecutionInfo.cell_id``.
+  ``ExecutionInfo.cell_id``;
+- request id: the ``msg_id`` of the execute request being run, which every output message
+  names as its parent (ipykernel's ``shell.get_parent()``).
 """
 
 from __future__ import annotations
@@ -61,4 +63,14 @@ def kernel_name() -> str | None:
 def cell_id(info: Any) -> str | None:
     """The notebook cell id of an execution, when the frontend sent one."""
     value = getattr(info, "cell_id", None)
+    return str(value) if value else None
+
+
+def request_id(shell: Any) -> str | None:
+    """The msg_id of the request the shell is running; None outside ipykernel."""
+    try:
+        parent = shell.get_parent()
+        value = parent.get("header", {}).get("msg_id")
+    except Exception:  # noqa: BLE001 - plain IPython has no parent request
+        return None
     return str(value) if value else None

@@ -5,7 +5,8 @@ settings through the server) merged with environment variables, which reach head
   (e.g. ``model,*_cache``);
 - ``JUPYTER_REPRO_HASH_BUDGET_MB``: bytes hashed per variable before its hash is marked
   incomplete (default 256 MiB);
-- ``JUPYTER_REPRO_TRACK_FILES``: ``0`` turns data-file tracking off.
+- ``JUPYTER_REPRO_TRACK_FILES``: ``0`` turns data-file tracking off;
+- ``JUPYTER_REPRO_TRACK_OUTPUTS``: ``0`` turns output fingerprints off (read at kernel start).
 
 Skip patterns from both sources apply; a budget set in the environment wins over the file's.
 """
@@ -25,6 +26,7 @@ class RecorderSettings:
     skip_patterns: tuple[str, ...] = ()
     budget_bytes: int = DEFAULT_BUDGET_BYTES
     track_files: bool = True
+    track_outputs: bool = True
 
     @classmethod
     def from_environ(cls) -> RecorderSettings:
@@ -35,8 +37,12 @@ class RecorderSettings:
             budget_mb = float(os.environ.get("JUPYTER_REPRO_HASH_BUDGET_MB", DEFAULT_BUDGET_MB))
         except ValueError:
             budget_mb = DEFAULT_BUDGET_MB
-        track = os.environ.get("JUPYTER_REPRO_TRACK_FILES", "1").strip() not in ("0", "false")
-        return cls(skip, int(budget_mb * MIB), track)
+        return cls(
+            skip,
+            int(budget_mb * MIB),
+            _on("JUPYTER_REPRO_TRACK_FILES"),
+            _on("JUPYTER_REPRO_TRACK_OUTPUTS"),
+        )
 
     def with_project(self, root: Path) -> RecorderSettings:
         """These settings merged with the project's settings file (a damaged file is ignored)."""
@@ -52,3 +58,8 @@ class RecorderSettings:
     def skips(self, name: str) -> bool:
         """True for a variable the user asked never to hash."""
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.skip_patterns)
+
+
+def _on(variable: str) -> bool:
+    """A switch that is on unless the environment says ``0`` or ``false``."""
+    return os.environ.get(variable, "1").strip().lower() not in ("0", "false")

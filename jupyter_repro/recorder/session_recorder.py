@@ -2,9 +2,10 @@
 
 Before a cell runs it writes the code and start time (so a kernel killed mid-cell leaves a
 ``running`` record that reads back as ``interrupted``); after it runs it writes status, timing,
-the variables the cell changed (hashes only), the files it read and wrote, the RNG fingerprint and
-the environment id. Nothing here may hurt the user: any failure is logged, shown once on stderr,
-and the kernel carries on as a plain ipykernel would.
+the variables the cell changed (hashes only), the files it read and wrote, fingerprints of its
+outputs (``output_capture``), the RNG fingerprint and the environment id. Nothing here may hurt
+the user: any failure is logged, shown once on stderr, and the kernel carries on as a plain
+ipykernel would.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..store import (
     ExecutionEnd,
     ExecutionStart,
     LineageStore,
+    OutputFingerprint,
     Session,
     StoreUnavailable,
     VariableState,
@@ -37,6 +39,7 @@ from .change_tracker import ChangeTracker
 from .environment import capture_environment
 from .environment_watch import PackageChangeWatcher, rng_fingerprint
 from .file_tracker import FileTracker
+from .output_capture import OutputCapture
 from .recorder_settings import RecorderSettings
 from .state_hash import ValueDigest
 
@@ -75,6 +78,10 @@ class Recorder:
         self.store: LineageStore | None = None
         self.files: FileTracker | None = None
         self.packages = PackageChangeWatcher()
+        # Hooks registered now, from the thread cells run in (the display hooks are per thread).
+        self.outputs = self._capture_outputs(shell) if self.base_settings.track_outputs else None
+        self._output_key: str | None = None
+        self._written: int | None = None  # the execution last written, for outputs coming late
         self.env_id: str | None = None
         self.notebook: Path | None = None
         self.root = Path.cwd()  # the project root, known once the store is opened
@@ -87,6 +94,8 @@ class Recorder:
     def pre_run_cell(self, info: Any) -> None:
         """Write the code and start time before the cell runs."""
         self._execution_id = None
+        self._output_key = None
+        self._settle_outputs()
         if self.disabled or not getattr(info, "store_history", True):
             return  # silent executions (completion, widgets, inspectors) are not the user's cells
         try:
@@ -106,6 +115,8 @@ class Recorder:
             self.changes.before_cell(self.shell.user_ns)
             if self.files is not None:
                 self.files.start_cell()
+            if self.outputs is not None:
+                self._output_key = self.outputs.open(kernel_context.request_id(self.shell))
         except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
             self._execution_id = None
             self._fail("before the cell", error)
@@ -117,10 +128,16 @@ class Recorder:
             return
         duration_ms = (time.perf_counter() - self._started) * 1000
         execution_id, self._execution_id = self._execution_id, None
+        if self.outputs is not None:
+            self.outputs.flush_streams()  # text still buffered: flushed while the rest is done
         try:
             self.store.finish_execution(execution_id, self._end(result, duration_ms))
+            self._written = execution_id
         except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
             self._fail("after the cell", error)
+        finally:
+            if self._output_key is not None:  # _end failed first: stop keeping its outputs
+                self._outputs(None)
 
     # -- internals -----------------------------------------------------------------------------
     def _end(self, result: Any, duration_ms: float) -> ExecutionEnd:
@@ -149,7 +166,36 @@ class Recorder:
             changed=changed,
             removed=removed,
             files=files,
+            outputs=self._outputs(error),  # last: the streams flushed meanwhile
         )
+
+    @staticmethod
+    def _capture_outputs(shell: Any) -> OutputCapture | None:
+        try:
+            return OutputCapture(shell)
+        except Exception:  # an unusual kernel: record everything but its outputs
+            log.warning("jupyter-repro: outputs are not recorded in this kernel", exc_info=True)
+            return None
+
+    def _outputs(self, error: BaseException | None) -> tuple[OutputFingerprint, ...]:
+        """The execution's output fingerprints; with outputs off, none at all."""
+        if self.outputs is None:
+            return ()
+        key, self._output_key = self._output_key, None
+        return self.outputs.close(key, error)
+
+    def _settle_outputs(self) -> None:
+        """Rewrite the last execution's outputs if some arrived after it was written."""
+        written, self._written = self._written, None
+        if self.outputs is None:
+            return
+        late = self.outputs.settle()
+        if late is None or written is None or self.store is None:
+            return
+        try:
+            self.store.replace_outputs(written, late)
+        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
+            self._fail("recording the last cell's outputs", error)
 
     def _transformed(self, result: Any) -> str:
         """The Python source IPython ran: its history keeps it, so it is not transformed twice."""
@@ -224,8 +270,20 @@ class Recorder:
             print(f"[jupyter-repro] {message}", file=sys.stderr)
 
     def close(self) -> None:
-        """Stop file watching and close the store (at unload or kernel shutdown)."""
-        if self.files is not None:
-            self.files.close()
-        if self.store is not None:
-            self.store.close()
+        """Stop file watching and output hooks, close the store (at unload or kernel shutdown).
+
+        Safe to call twice, and never raises: it also runs from ``atexit`` while the kernel exits.
+        """
+        try:
+            self._settle_outputs()
+            if self.outputs is not None:
+                self.outputs.detach()
+            if self.files is not None:
+                self.files.close()
+            if self.store is not None:
+                self.store.close()
+        except Exception:  # the kernel is going away: log, never raise at exit
+            log.debug("jupyter-repro: closing the recorder failed", exc_info=True)
+        finally:
+            self.outputs = self.files = self.store = None
+            self.disabled = True

@@ -1,69 +1,74 @@
-"""The data-file check an exported script runs first, written out as plain Python source.
+"""The support cell an exported script runs first, written out as plain Python source.
 
-The script must run with nothing but the standard library (and ``xxhash`` only for files whose
-sha256 could not be established), so the check is inlined as source text, not imported.
+It checks the data files the script reads against their recorded digests, moves to the folder
+the session ran in and, when the script shows outputs, defines ``output_helper``'s
+``_repro_show``. The script must run with nothing but the standard library (and ``xxhash`` only
+for files whose sha256 could not be established), so this is inlined as source text, not
+imported. It is kept short, so that the notebook's own code starts near the top: one
+``_repro_check`` line per data file, no check at all when the script reads none::
+
+    check_source({"data/raw.csv": ("sha256", "9f1c...")}, workdir=".", outputs="a_outputs")
 """
 
 from __future__ import annotations
 
+import textwrap
+
 from ..common.file_digest import CHUNK  # the exported check reads in the same chunks
+from .output_helper import helper_source
 
 SKIP_VAR = "JUPYTER_REPRO_SKIP_DATA_CHECK"
 #: An absolute folder to run in instead of the recorded one (verify points it into its copy).
 WORKDIR_VAR = "JUPYTER_REPRO_WORKDIR"
 
-_CHECK_SOURCE = """\
-# Checks that the data files this script reads are those the recorded session read, and moves
-# to the folder the session ran in ({workdir_var} names another). Set {skip}=1 to skip the check.
-import hashlib
-import os
-from pathlib import Path
-
-_REPRO_WORKDIR = {workdir!r}
-_REPRO_DATA = {data}
+_CHECK = """\
 
 
-def _repro_digest(path, algorithm):
-    if algorithm == "sha256":
-        digest = hashlib.sha256()
-    else:
-        import xxhash  # only for files whose sha256 was not known at export
-
-        digest = xxhash.xxh3_128()
+def _repro_check(name, recorded):
+    \"\"\"Stop unless the data file has the recorded digest (xxh3 needs the xxhash package).\"\"\"
+    algorithm, path = recorded.split(":")[0], _repro_here / name
+    digest = hashlib.sha256() if algorithm == "sha256" else __import__("xxhash").xxh3_128()
+    if not path.is_file():
+        raise SystemExit(f"Data file missing: {{name}}")
     with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read({chunk}), b""):
+        while chunk := stream.read({chunk}):
             digest.update(chunk)
-    return digest.hexdigest() if algorithm == "sha256" else "xxh3:" + digest.hexdigest()
+    if f"{{algorithm}}:{{digest.hexdigest()}}" != recorded:
+        raise SystemExit(f"Data file changed since it was recorded: {{name}}")
 
 
-def _repro_check_data():
-    here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-    workdir = Path(os.environ.get("{workdir_var}") or here / _REPRO_WORKDIR).resolve()
-    if not workdir.is_dir():
-        raise SystemExit(f"Working folder of the recorded session is missing: {{workdir}}")
-    os.chdir(workdir)
-    if os.environ.get("{skip}") == "1":
-        return
-    for name, (algorithm, expected) in _REPRO_DATA.items():
-        path = Path(name) if os.path.isabs(name) else here / name
-        if not path.is_file():
-            raise SystemExit(f"Data file missing: {{name}}")
-        actual = _repro_digest(path, algorithm)
-        if actual != expected:
-            raise SystemExit(
-                f"Data file changed since it was recorded: {{name}} "
-                f"(recorded {{expected}}, now {{actual}})"
-            )
-
-
-_repro_check_data()
+if os.environ.get("{skip}") != "1":
 """
 
 
-def check_source(files: dict[str, tuple[str, str]], workdir: str) -> str:
-    """Source of the check cell; ``files`` maps path -> (algorithm, expected digest)."""
-    rows = "".join(f"    {name!r}: {files[name]!r},\n" for name in sorted(files))
-    data = "{\n" + rows + "}" if rows else "{}"
-    return _CHECK_SOURCE.format(
-        skip=SKIP_VAR, workdir_var=WORKDIR_VAR, workdir=workdir, data=data, chunk=CHUNK
-    )
+def check_source(files: dict[str, tuple[str, str]], workdir: str, outputs: str | None) -> str:
+    """Source of the support cell; ``files`` maps path -> (algorithm, expected digest),
+    ``outputs`` names the folder figures and rich outputs go to (None: no outputs shown)."""
+    lines = [_intro(bool(files), bool(outputs))]
+    lines += ["import hashlib"] if files else []
+    lines += ["import os"]
+    lines += ["import sys"] if outputs else []
+    lines += ["from pathlib import Path", ""]
+    lines.append('_repro_here = Path(__file__).resolve().parent if "__file__" in globals() else '
+                 "Path.cwd()")  # fmt: skip
+    if files:
+        lines.append(_CHECK.format(chunk=CHUNK, skip=SKIP_VAR).rstrip("\n"))
+        lines += [
+            f"    _repro_check({name!r}, {':'.join(files[name])!r})" for name in sorted(files)
+        ]
+    there = "_repro_here" if workdir in ("", ".") else f"_repro_here / {workdir!r}"
+    lines.append(f'os.chdir(os.environ.get("{WORKDIR_VAR}") or {there})')
+    source = "\n".join(lines) + "\n"
+    return source + "\n" + helper_source(outputs) if outputs else source
+
+
+def _intro(files: bool, outputs: bool) -> str:
+    """The comment that opens the cell: what it does, and where the notebook's code starts."""
+    does = [f"moves to the folder the session ran in ({WORKDIR_VAR} names another)"]
+    if files:
+        does.insert(0, f"checks the data files it reads ({SKIP_VAR}=1 skips that)")
+    if outputs:
+        does.append("shows each cell's outputs when run with plain `python`")
+    said = ", ".join(does[:-1]) + (" and " if len(does) > 1 else "") + does[-1]
+    text = f"jupyter-repro support: this cell {said}. The notebook's code starts below."
+    return textwrap.fill(text, 99, initial_indent="# ", subsequent_indent="# ")

@@ -1,6 +1,7 @@
 """The code of one exported execution: plain Python, with a failed-but-needed one guarded.
 
-A failed execution is exported only when the result needs what it changed; it is wrapped so the
+``plain_code(execution, failed)`` is what both the script and the pipeline export write. A
+failed execution is exported only when the result needs what it changed; it is wrapped so the
 script carries on past the exception it raised when recorded, and says so in a comment.
 """
 
@@ -12,6 +13,7 @@ import textwrap
 import tokenize
 
 from ..store import Execution
+from .ipython_syntax import to_plain_python
 
 
 def _has_multiline_string(code: str) -> bool:
@@ -46,3 +48,16 @@ def guarded(code: str, execution: Execution) -> str:
         body = textwrap.indent(code.rstrip("\n") or "pass", "    ") + "\n"
     handler = f"except {caught} as error:\n    print('Expected error:', repr(error))\n"
     return f"{comment}try:\n{body}{handler}"
+
+
+def plain_code(execution: Execution, failed: bool) -> tuple[str, list[str]]:
+    """The execution's code as plain Python (guarded when it failed yet is needed), and warnings.
+
+    Shared with the pipeline export, whose stage scripts hold the same code.
+    """
+    translation = to_plain_python(execution.code)
+    warnings = [f"execution {execution.id}: {w}" for w in translation.warnings]
+    code = translation.code
+    if translation.imports:
+        code = "".join(f"import {m}\n" for m in translation.imports) + code
+    return (guarded(code, execution) if failed else code), warnings

@@ -19,13 +19,17 @@ Shape (``format`` is bumped only for incompatible changes; fields are only ever 
       "packages": {"numpy": "2.4.6", "pandas": "3.1.1"},
       "files": {"data/raw.csv": {"xxh3": "xxh3:...", "sha256": "..." or null, "size": 1234}},
       "targets": {"df": {"hash": "xxh3:...", "type": "pandas.DataFrame", "complete": true}},
-      "cells": [{"execution": 12, "cell_id": "9f1c..." or null, "changed": {"df": "xxh3:..."}}]
+      "cells": [{"execution": 12, "cell_id": "9f1c..." or null, "changed": {"df": "xxh3:..."},
+                 "outputs": [{"index": 0, "output_type": "display_data", "mime": "image/png",
+                              "name": null, "size": 20411, "hash": "xxh3:..."}]}]
     }
 
 ``source.notebook`` and the keys of ``files`` are relative to the lock file's folder when
 inside it (POSIX separators), else absolute. ``cells`` lists the script's execution cells in
 order, each with the hashes its execution changed, so ``verify`` can name the first one whose
-state diverged.
+state diverged, and the outputs it showed that the script must show again (``script.cell_outputs``
+says which). A cell without ``outputs`` (locks written before outputs were recorded, or by
+``--no-outputs``) has ``LockedCell.outputs`` None: verify does not compare its outputs.
 """
 
 from __future__ import annotations
@@ -58,10 +62,41 @@ class LockedTarget:
 
 
 @dataclass(frozen=True)
+class LockedOutput:
+    """One recorded output fingerprint (``store.OutputFingerprint``), as the lock holds it."""
+
+    index: int
+    output_type: str
+    mime: str
+    hash: str
+    size: int | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class LockedCell:
     execution: int
     cell_id: str | None
     changed: dict[str, str] = field(default_factory=dict)
+    #: None: outputs not locked (an older lock, or a state-only export); () none shown.
+    outputs: tuple[LockedOutput, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"execution": self.execution, "cell_id": self.cell_id}
+        data["changed"] = self.changed
+        if self.outputs is not None:
+            data["outputs"] = [vars(o) for o in self.outputs]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LockedCell:
+        outputs = data.get("outputs")
+        return cls(
+            data["execution"],
+            data["cell_id"],
+            dict(data.get("changed") or {}),
+            None if outputs is None else tuple(LockedOutput(**o) for o in outputs),
+        )
 
 
 @dataclass(frozen=True)
@@ -84,7 +119,7 @@ class ReproLock:
             "packages": self.packages,
             "files": {p: vars(f) for p, f in self.files.items()},
             "targets": {n: vars(t) for n, t in self.targets.items()},
-            "cells": [vars(c) for c in self.cells],
+            "cells": [c.to_json() for c in self.cells],
         }
 
 
@@ -116,7 +151,7 @@ def read_lock(path: Path) -> ReproLock:
             packages=dict(data["packages"]),
             files={p: LockedFile(**f) for p, f in data["files"].items()},
             targets={n: LockedTarget(**t) for n, t in data["targets"].items()},
-            cells=tuple(LockedCell(**c) for c in data["cells"]),
+            cells=tuple(LockedCell.from_json(c) for c in data["cells"]),
             recorder=dict(data.get("recorder") or {}),
         )
     except (KeyError, TypeError) as error:

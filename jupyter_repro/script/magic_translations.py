@@ -20,6 +20,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..code_analysis.cell_names import analyze
 from ..code_analysis.magic_calls import MagicCall
 from ..code_analysis.magics import Export, magic
 
@@ -31,6 +32,9 @@ _INSTALL = re.compile(
 _TIMEIT_OPTION = re.compile(r"-(?:[tcqo]*[nrp]\s*\S+|[tcqo]+)(?:\s+|$)")
 _SHELL_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
 _TIMED = "timed its code by running it many times; the script runs it once, timing dropped"
+_OWN_SCOPE = "in a function of its own as IPython's timer does (its assignments stay local)"
+#: The function a %timeit whose code binds names runs in, deleted once called.
+_TIMER = "_repro_timeit"
 _NO_EQUIVALENT = "has no plain-Python equivalent"
 
 
@@ -124,7 +128,7 @@ def _time(call: MagicCall) -> Outcome:
 
 def _timeit(call: MagicCall) -> Outcome:
     statement = _timeit_statement(call.line.strip())
-    return Outcome(statement, (_warn(call, _TIMED),), nested=True) if statement else Outcome()
+    return _timed(call, statement) if statement else Outcome()
 
 
 def _timeit_statement(line: str) -> str:
@@ -149,8 +153,44 @@ def _time_cell(call: MagicCall) -> Outcome:
 
 def _timeit_cell(call: MagicCall) -> Outcome:
     setup = _timeit_statement(call.line.strip())
-    code = f"{setup}\n{call.cell}" if setup else call.cell
-    return Outcome(code, (_warn(call, _TIMED),), nested=True)
+    return _timed(call, f"{setup}\n{call.cell}" if setup else call.cell)
+
+
+def _timed(call: MagicCall, code: str) -> Outcome:
+    """%timeit's code (its setup first), run once, never rebinding a global it did not declare.
+
+    IPython compiles it as the body of a timer function whose globals are the user namespace:
+    it reads and mutates globals, its assignments are the function's locals (``x = x + 1`` raises
+    UnboundLocalError), ``global x`` rebinds. Code that binds no name means the same inline, so
+    it stays plain; any other runs in a function of its own, called once.
+    """
+    found = analyze(code)
+    if found is not None and not (found.binds or found.dynamic or found.ipython_syntax):
+        return Outcome(code, (_warn(call, _TIMED),), nested=True)
+    wrapped = f"def {_TIMER}():\n{_indented(code)}\n{_TIMER}()\ndel {_TIMER}"
+    return Outcome(wrapped, (_warn(call, f"{_TIMED}, {_OWN_SCOPE}"),), nested=True)
+
+
+def _indented(code: str) -> str:
+    """``code`` as a function's body: every line indented but those inside a multi-line string
+    (IPython syntax in the code: every line)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        tree = ast.Module(body=[], type_ignores=[])
+    inside = {
+        row
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Constant, ast.JoinedStr))
+        and node.end_lineno is not None
+        and node.end_lineno > node.lineno
+        for row in range(node.lineno + 1, node.end_lineno + 1)
+    }
+    lines = code.rstrip("\n").split("\n") if code.strip() else ["pass"]
+    return "\n".join(
+        line if row in inside or not line.strip() else "    " + line
+        for row, line in enumerate(lines, start=1)
+    )
 
 
 def _capture_cell(call: MagicCall) -> Outcome:

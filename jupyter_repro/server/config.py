@@ -43,5 +43,7 @@ class ReproServerSettings(Configurable):
         50, help="Finished verifications remembered for polling; the oldest are forgotten."
     ).tag(config=True)
     verify_cell_timeout = Int(
-        0, help="Seconds a cell may run during a verification; 0 means no limit."
+        0,
+        help="Seconds a cell may run during a verification; 0 means the project's "
+        "cell_timeout_s setting (default 1800 s).",
     ).tag(config=True)

@@ -28,6 +28,8 @@ T = TypeVar("T")
 BUSY_TIMEOUT_S = 10.0
 #: Attempts at a write transaction when it still finds the database locked after the timeout.
 WRITE_ATTEMPTS = 3
+#: Attempts at switching a new file to WAL (see ``_enter_wal``): about 2.5 s in all.
+WAL_ATTEMPTS = 15
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
@@ -66,7 +68,7 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         # The first statement reads the header: a corrupt file fails here, not later.
-        conn.execute("PRAGMA journal_mode=WAL")
+        _enter_wal(conn)
         # In WAL mode NORMAL only risks the last commits on power loss, never corruption.
         conn.execute("PRAGMA synchronous=NORMAL")
     except BaseException:
@@ -74,6 +76,22 @@ def connect(path: Path) -> sqlite3.Connection:
         raise
     tighten_modes(path)
     return conn
+
+
+def _enter_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new file to WAL, or find it already there.
+
+    Switching needs the file to itself, and SQLite answers "locked" at once, without waiting
+    for the busy timeout, when kernels opening a new store together race for it: retried.
+    """
+    for attempt in range(1, WAL_ATTEMPTS + 1):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == WAL_ATTEMPTS or not _is_locked(exc):
+                raise
+            time.sleep(0.02 * attempt)
 
 
 def tighten_modes(path: Path) -> None:

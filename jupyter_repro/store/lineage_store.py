@@ -7,6 +7,7 @@ The recorder calls, in this order, with one transaction each::
         execution_id = store.start_execution(start)     # before the cell runs
         store.add_environment(env)                      # whenever it was captured
         store.finish_execution(execution_id, end)       # after it ran
+        store.replace_outputs(execution_id, outputs)    # outputs that came after that
 
 Readers open an existing store with ``LineageStore.open(path, create=False)``, which creates
 nothing and raises :class:`NoLineageYet` (a StoreUnavailable) when there is no store yet.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +37,7 @@ from .models import (
     ExecutionEnd,
     ExecutionStart,
     NotebookVersion,
+    OutputFingerprint,
     Session,
     VariableState,
 )
@@ -110,8 +112,12 @@ class LineageStore:
         return self._write(lambda c: writes.insert_start(c, start))
 
     def finish_execution(self, execution_id: int, end: ExecutionEnd) -> None:
-        """Record status, timings, changed and removed variables and files; KeyError if unknown."""
+        """Record status, timings, variables, files and outputs; KeyError if unknown."""
         self._write(lambda c: writes.update_end(c, execution_id, end))
+
+    def replace_outputs(self, execution_id: int, outputs: Sequence[OutputFingerprint]) -> None:
+        """Rewrite a finished execution's output fingerprints (outputs that arrived late)."""
+        self._write(lambda c: writes.replace_outputs(c, execution_id, outputs))
 
     def add_environment(self, env: Environment) -> str:
         """Store ``env`` unless its id is already there; returns the id."""

@@ -79,4 +79,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX notebook_versions_hash ON notebook_versions (hash)",
         ),
     ),
+    # Fingerprints of what each execution showed (see models.OutputFingerprint): one row per
+    # stream, per MIME type of a bundle, per error; never the output. rowid kept, as for
+    # variables, so a bundle's MIME types read back in the order the kernel sent them.
+    Migration(
+        "m003_outputs",
+        (
+            """CREATE TABLE outputs (
+            execution_id INTEGER NOT NULL REFERENCES executions (id),
+            idx INTEGER NOT NULL, output_type TEXT NOT NULL, mime TEXT NOT NULL, name TEXT,
+            size INTEGER NOT NULL, hash TEXT NOT NULL,
+            PRIMARY KEY (execution_id, idx, mime))""",
+        ),
+    ),
 )

@@ -1,8 +1,8 @@
 """The SQL of each read, turning rows into the frozen records of ``models``.
 
 Use through :class:`~jupyter_repro.store.lineage_store.LineageStore`. A page of executions costs
-three queries whatever its size: the page itself, then the variables and the files of all its
-executions at once (ids passed as one JSON array, so there is no limit on the page size)::
+four queries whatever its size: the page itself, then the variables, the files and the outputs of
+all its executions at once (ids passed as one JSON array, so there is no limit on the page size)::
 
     select_executions(conn, Filter(notebook="/p/a.ipynb"), descending=True, limit=50, offset=0)
 """
@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .liveness import StatusJudge
-from .models import Environment, Execution, FileAccess, Session, VariableState
+from .models import (
+    Environment,
+    Execution,
+    FileAccess,
+    OutputFingerprint,
+    Session,
+    VariableState,
+)
 
 _EXECUTIONS = """
 SELECT e.*, c.text AS code, s.pid AS session_pid, s.hostname AS session_hostname,
@@ -82,6 +89,13 @@ def _assemble(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Exe
         files[f["execution_id"]].append(
             FileAccess(f["path"], f["mode"], f["hash"], f["size"], f["mtime_ns"])
         )
+    outputs: dict[int, list[OutputFingerprint]] = defaultdict(list)
+    for o in conn.execute(f"SELECT * FROM outputs WHERE {_IN_PAGE} ORDER BY rowid", (ids,)):
+        outputs[o["execution_id"]].append(
+            OutputFingerprint(
+                o["idx"], o["output_type"], o["mime"], o["size"], o["hash"], o["name"]
+            )
+        )
     judge = StatusJudge()
     return [
         Execution(
@@ -105,6 +119,7 @@ def _assemble(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Exe
             changed=tuple(changed.get(row["id"], ())),
             removed=tuple(removed.get(row["id"], ())),
             files=tuple(files.get(row["id"], ())),
+            outputs=tuple(outputs.get(row["id"], ())),
         )
         for row in rows
     ]

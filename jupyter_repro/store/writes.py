@@ -11,10 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from .models import STATUS_RUNNING, Environment, ExecutionEnd, ExecutionStart, Session
+from .models import (
+    STATUS_RUNNING,
+    Environment,
+    ExecutionEnd,
+    ExecutionStart,
+    OutputFingerprint,
+    Session,
+)
 
 
 def code_hash(text: str) -> str:
@@ -92,6 +100,19 @@ def update_end(conn: sqlite3.Connection, execution_id: int, end: ExecutionEnd) -
         """INSERT OR REPLACE INTO files (execution_id, path, mode, hash, size, mtime_ns)
         VALUES (?, ?, ?, ?, ?, ?)""",
         [(execution_id, f.path, f.mode, f.hash, f.size, f.mtime_ns) for f in end.files],
+    )
+    replace_outputs(conn, execution_id, end.outputs)
+
+
+def replace_outputs(
+    conn: sqlite3.Connection, execution_id: int, outputs: Sequence[OutputFingerprint]
+) -> None:
+    """The execution's output fingerprints become ``outputs``, in their order."""
+    conn.execute("DELETE FROM outputs WHERE execution_id = ?", (execution_id,))
+    conn.executemany(
+        """INSERT OR REPLACE INTO outputs
+        (execution_id, idx, output_type, mime, name, size, hash) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [(execution_id, o.index, o.output_type, o.mime, o.name, o.size, o.hash) for o in outputs],
     )
 
 

@@ -14,17 +14,35 @@ JSON shape (fields are only ever added)::
      "files": [{"path", "recorded", "current"}],          # current null: the file is missing
      "environment": [{"what", "recorded", "current"}],    # what: "python" or a package name
      "errors": [{"index", "execution", "name", "message"}],   # index: the cell in the script
-     "runs": int, "nondeterministic": [name], "notes": [str], "seconds": float}
+     "runs": int, "nondeterministic": [name], "notes": [str], "seconds": float,
+     "outputs": {"compared": bool,                        # false: the lock keeps no outputs
+                 "matched": [output], "mismatched": [output], "missing": [output],
+                 "nondeterministic": [output]}}           # differ between two clean runs
+
+where each ``output`` is ``{"cell", "execution", "index", "output_type", "mime", "name",
+"recorded", "reproduced"}``: the notebook cell id, the recorded execution, the output's position
+among its outputs, its kind (``name``: a stream's), the locked hash and the re-run's (null when
+missing), paired as ``output_check`` says. ``reproduced`` is false when a target or an output
+differs or is missing, or a cell raised.
+
+A cell that could not finish stopped the run: it is the last of ``errors``, its ``name`` one of
+``runner.STOP_SUMMARY`` (never an exception's name): ``cell-timeout`` (ran past the per-cell
+timeout, then was interrupted), ``kernel-died``, ``no-reply`` (the kernel went idle without
+replying); its ``message`` is one line naming the cell, e.g. ``Cell 5 (execution 3,
+"time.sleep(60)") did not finish within 2 s: stopped. ...``. ``--twice`` then skips the second
+run (``runs``: 1). The state reached before the stop is compared as usual.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..runner import STOP_SUMMARY
 from ..script.lockfile import ReproLock
 from ..store import Execution, VariableState
+from .output_check import NOT_LOCKED, OutputReport, all_unstable, output_lines
 
 _NORMAL = re.compile(r"[-_.]+")
 
@@ -88,11 +106,12 @@ class VerifyReport:
     nondeterministic: tuple[str, ...]
     notes: tuple[str, ...]
     seconds: float
+    outputs: OutputReport = field(default_factory=OutputReport)
 
     @property
     def reproduced(self) -> bool:
         # Unhashable targets cannot be compared either way, so they do not fail the check.
-        return not (self.mismatched or self.missing or self.errors)
+        return not (self.mismatched or self.missing or self.errors or self.outputs.differing)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)  # tuples stay tuples; json.dumps writes them as lists
@@ -176,13 +195,24 @@ def unstable(runs: list[Run]) -> tuple[str, ...]:
 def headline(report: VerifyReport) -> str:
     differ = len(report.mismatched) + len(report.missing)
     skipped = f" ({len(report.unhashable)} not comparable)" if report.unhashable else ""
+    shown = report.outputs
     if report.reproduced:
         compared = report.targets - len(report.unhashable)
-        return f"Reproduced: all {compared} targets match{skipped}."
-    parts = [f"{differ} of {report.targets} targets differ"] if differ else []
-    if report.errors:
-        parts.append(f"{len(report.errors)} cell{'s' * (len(report.errors) > 1)} raised")
+        also = f" and {shown.count} outputs" if shown.compared else ""
+        return f"Reproduced: all {compared} targets{also} match{skipped}."
+    stops = [e for e in report.errors if e.name in STOP_SUMMARY]
+    raised = len(report.errors) - len(stops)
+    parts = [f"cell {e.index + 1}{_at(e)} {STOP_SUMMARY[e.name]}" for e in stops]
+    parts += [f"{differ} of {report.targets} targets differ"] if differ else []
+    if shown.differing:
+        parts.append(f"{shown.differing} of {shown.count} outputs differ")
+    if raised:
+        parts.append(f"{raised} cell{'s' * (raised > 1)} raised")
     return f"Not reproduced: {', '.join(parts)}{skipped}."
+
+
+def _at(err: CellError) -> str:
+    return f" (execution {err.execution})" if err.execution is not None else ""
 
 
 def render_text(report: VerifyReport) -> str:
@@ -195,10 +225,12 @@ def render_text(report: VerifyReport) -> str:
     if report.unhashable:
         names = ", ".join(report.unhashable)
         lines.append(f"  not compared: {names} (opaque or partial hash; not counted as a failure)")
-    if report.mismatched and all(m.name in shaky for m in report.mismatched):
+    lines += output_lines(report.outputs, report.runs)
+    differ = bool(report.mismatched or report.outputs.differing)
+    if differ and all(m.name in shaky for m in report.mismatched) and all_unstable(report.outputs):
         lines.append(
-            "Every differing target also differs between two clean runs: the code is "
-            "nondeterministic (unseeded randomness, time, unordered iteration), "
+            "Every differing target and output also differs between two clean runs: the code is "
+            "nondeterministic (unseeded randomness, clocks, unordered iteration), "
             "not a broken export."
         )
     if (d := report.first_divergence) is not None:
@@ -211,11 +243,14 @@ def render_text(report: VerifyReport) -> str:
     for e in report.environment:
         lines.append(f"Environment: {e.key} {e.recorded} recorded, {e.current or 'missing'} now")
     for err in report.errors:
-        at = f" (execution {err.execution})" if err.execution is not None else ""
-        lines.append(f"Cell {err.index}{at} raised {err.name}: {err.message}")
+        if err.name in STOP_SUMMARY:  # its message names the cell
+            lines.append(err.message)
+        else:
+            lines.append(f"Cell {err.index}{_at(err)} raised {err.name}: {err.message}")
     if report.runs > 1 and report.nondeterministic:
         names = ", ".join(report.nondeterministic)
         lines.append(f"Nondeterministic (differ between {report.runs} clean runs): {names}")
     elif report.runs > 1:
         lines.append(f"Deterministic: {report.runs} clean runs agree on every variable.")
-    return "\n".join(lines + [f"Note: {note}" for note in report.notes])
+    notes = (*report.notes, *([] if report.outputs.compared else [NOT_LOCKED]))
+    return "\n".join(lines + [f"Note: {note}" for note in notes])

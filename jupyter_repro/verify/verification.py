@@ -10,7 +10,12 @@ Data files are checked first: a changed one is a finding, a missing one raises
 :class:`VerifyInputError`, as do a missing script, lock or notebook. Then the script runs in a
 fresh recording kernel inside a temporary copy of the folders it uses (its own and the one the
 session ran in, with every data file under them), so nothing the user owns is written; data
-files outside them are read in place. The final state's hashes are compared with the lock.
+files outside them are read in place. The final state's hashes are compared with the lock, and
+so are the outputs each cell showed (``output_check``).
+
+Each cell may run ``timeout`` seconds (None: the project's ``cell_timeout_s``; 0: no limit): a
+cell that cannot finish stops the run, and is an error of the report named after
+``runner.CellStopped.why``; the state reached until then is still compared.
 """
 
 from __future__ import annotations
@@ -30,13 +35,16 @@ from jupyter_client.kernelspec import NoSuchKernel
 from ..common.errors import ExportError
 from ..common.file_digest import file_digests
 from ..common.notebook_file import NotebookUnreadable, read_notebook
-from ..runner import run_notebook
+from ..project_settings import SettingsError
+from ..runner import STOP_SUMMARY, CellStopped, cell_timeout, run_notebook
 from ..script.data_check import SKIP_VAR, WORKDIR_VAR
 from ..script.lockfile import LockError, ReproLock, lock_path_for, read_lock
 from ..store import ENV_VAR, Execution, LineageStore, StoreUnavailable, default_db_path
+from .output_check import compare_outputs
 from .report import (
     CellError,
     Difference,
+    Divergence,
     Run,
     VerifyReport,
     compare_targets,
@@ -74,8 +82,11 @@ def verify_script(
         raise VerifyInputError(f"Not a readable script: {script} ({error})") from error
     files = _changed_files(lock, script)
     layout = _Layout.plan(script, lock)
+    seconds = _limit(script, timeout)
     count = 2 if twice else 1
-    runs = [_run_copy(nb, layout, _offset(on_cell, n, count), timeout) for n in range(count)]
+    runs = [_run_copy(nb, layout, _offset(on_cell, 0, count), seconds)]
+    if twice and not _stopped(runs[0]):  # it would only stop again, as late
+        runs.append(_run_copy(nb, layout, _offset(on_cell, 1, count), seconds))
     found = compare_targets(lock, runs[0].live)
     return VerifyReport(
         script=str(script),
@@ -84,14 +95,15 @@ def verify_script(
         mismatched=tuple(found["mismatched"]),
         missing=tuple(found["missing"]),
         unhashable=tuple(found["unhashable"]),
-        first_divergence=divergence(lock, runs[0]),
+        first_divergence=_until_stop(lock, runs[0], divergence(lock, runs[0])),
         files=files,
         environment=environment_changes(lock, runs[0].environment),
         errors=runs[0].errors,
-        runs=count,
+        runs=len(runs),
         nondeterministic=unstable(runs),
         notes=layout.notes,
         seconds=round(time.perf_counter() - started, 3),
+        outputs=compare_outputs(lock, [run.executions for run in runs]),
     )
 
 
@@ -116,6 +128,8 @@ def verify_notebook(
         raise VerifyInputError(str(error)) from error
     if EXPORT_MARKER in nb.metadata and session_id is None:
         return verify_script(notebook, twice=twice, on_cell=on_cell, timeout=timeout)
+    # The script is exported to a temporary folder: the limit is the notebook project's.
+    timeout = _limit(notebook, timeout) or 0
     with tempfile.TemporaryDirectory(prefix="repro-export-") as folder:
         try:
             with LineageStore.open(default_db_path(notebook), create=False) as store:
@@ -126,6 +140,27 @@ def verify_notebook(
         report = verify_script(result.script, twice=twice, on_cell=on_cell, timeout=timeout)
     # The exported script is gone with its folder: name what the user asked about.
     return replace(report, script=str(notebook))
+
+
+def _limit(path: Path, timeout: int | None) -> int | None:
+    try:
+        return cell_timeout(path, timeout)
+    except SettingsError as error:
+        raise VerifyInputError(str(error)) from error
+
+
+def _stopped(run: Run) -> bool:
+    return any(error.name in STOP_SUMMARY for error in run.errors)
+
+
+def _until_stop(lock: ReproLock, run: Run, found: Divergence | None) -> Divergence | None:
+    """A divergence after the cell that stopped the run only says the rest never ran: none."""
+    stops = [error.execution for error in run.errors if error.name in STOP_SUMMARY]
+    if found is None or not stops:
+        return found
+    order = [cell.execution for cell in lock.cells]
+    ran = order[: order.index(stops[0]) + 1] if stops[0] in order else []
+    return found if found.execution in ran else None
 
 
 def _offset(on_cell: OnCell | None, number: int, runs: int) -> OnCell | None:
@@ -186,7 +221,9 @@ class _Layout:
 def _run_copy(
     nb: nbformat.NotebookNode, layout: _Layout, on_cell: OnCell | None, timeout: int | None
 ) -> Run:
-    """Run the script in a fresh recording kernel inside a throwaway copy; read the lineage."""
+    """Run the script in a fresh recording kernel inside a throwaway copy; read the lineage.
+
+    ``timeout`` is the resolved limit per cell (None: none)."""
     with tempfile.TemporaryDirectory(prefix="repro-verify-") as tmp:
         copy = Path(tmp) / "copy"
         for source in (*layout.copies, layout.script):
@@ -209,12 +246,33 @@ def _run_copy(
             WORKDIR_VAR: str(workdir),  # the copied working folder, never the user's
             "PYTHONPATH": os.pathsep.join(filter(None, path)),
         }
+        stopped: CellStopped | None = None
         try:
-            executed = run_notebook(runnable, env=env, on_cell=on_cell, timeout=timeout)
+            executed = run_notebook(runnable, env=env, on_cell=on_cell, timeout=timeout or 0)
         except NoSuchKernel as error:
             raise VerifyInputError(f"Kernel {error.name!r} is not installed") from error
+        except CellStopped as error:
+            executed, stopped = error.notebook, error
         with LineageStore.open(db, create=False) as store:
-            return _read_run(store, executed)
+            run = _read_run(store, executed)
+        return run if stopped is None else _with_stop(run, stopped)
+
+
+def _with_stop(run: Run, stopped: CellStopped) -> Run:
+    """The run's errors with the cell that stopped it instead of what its interrupt raised."""
+    cell = stopped.notebook.cells[stopped.index]
+    execution = cell.metadata.get("repro", {}).get("execution")
+    # The copy's cell ids are made up (c4): the lock's execution names the cell for the user.
+    if execution is not None:
+        known_as = f"execution {execution}"
+    elif "repro-data-check" in cell.metadata.get("tags", []):
+        known_as = "the data check"
+    else:
+        known_as = "not a recorded execution"
+    message = f"{stopped.cell_name(known_as)} {stopped.outcome()}"
+    stop = CellError(stopped.index, execution, stopped.why, message)
+    errors = tuple(e for e in run.errors if e.index != stopped.index) + (stop,)
+    return replace(run, errors=errors)
 
 
 def _runnable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

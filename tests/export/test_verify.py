@@ -158,7 +158,7 @@ def test_json_report_has_the_documented_shape(project: Path) -> None:
     assert set(report) == {
         "reproduced", "script", "targets", "matched", "mismatched", "missing", "unhashable",
         "first_divergence", "files", "environment", "errors", "runs", "nondeterministic",
-        "notes", "seconds",
+        "notes", "seconds", "outputs",
     }  # fmt: skip
     assert report["reproduced"] is True
     assert (report["matched"], report["unhashable"]) == (["label", "rows", "total"], ["gen"])

@@ -21,6 +21,7 @@ from jupyter_repro.store.migrations import MIGRATIONS, Migration
 SHIPPED = {
     "m001_initial": "77d452fd1b9bc6bc",
     "m002_notebook_versions": "4b8b075f1ecd708c",
+    "m003_outputs": "5cc3a5a8b267ecb8",
 }
 
 

@@ -328,7 +328,7 @@ def test_names_inside_line_and_cell_magics_and_shell_expansions_are_read_and_bou
         ("try:\n    u = 1\nexcept E as err:\n    print(err)\nprint(u)", "E print u", "u", ""),
         ("del x", "x", "x", "x"),
         ("x: int", "int", "", ""),
-        ("%timeit -n 3 q = h(r)", "h r q", "q", "q"),
+        ("%timeit -n 3 q = h(r)", "h r", "", ""),  # issue 11: timeit binds in its own scope
         ("a = !ls {folder}", "folder", "a", "a"),
     ],
 )
@@ -340,6 +340,21 @@ def test_static_analysis_of_a_cell(code, reads, binds, definite):
         set(binds.split()),
         set(definite.split()),
     )
+
+
+# Issue 11: %timeit binds in a scope of its own; see tests/unit/test_timeit_scope.py.
+
+
+def test_slicing_does_not_take_timeit_for_the_cell_that_made_a_name():
+    runs = [Run("x = [1, 2, 3]", "x"), Run("%timeit x = 5"), Run("y = x[2]", "y")]
+
+    assert ids(sliced(runs, ["y"])) == [1, 3]
+
+
+def test_slicing_keeps_a_timeit_whose_mutation_is_needed():
+    runs = [Run("x = [1, 2, 3]", "x"), Run("%timeit -n1 -r1 t = x.append(4)", "x")]
+
+    assert ids(sliced(runs, ["x"])) == [1, 2]
 
 
 # --- Scale. ---
