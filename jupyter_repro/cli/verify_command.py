@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..verify.report import render_text
+from ..verify.report_text import render_text
 from ..verify.verification import VerifyInputError, verify_notebook, verify_script
 from .run_command import timeout_option
 

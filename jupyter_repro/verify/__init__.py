@@ -3,9 +3,10 @@ folder, and compare what it produced with its lock.
 
 - ``verification``: ``verify_script`` / ``verify_notebook``, the runs and their copies;
 - ``report``: the comparison (matched, mismatched, missing, unhashable; first divergence;
-  environment causes) and its text rendering;
+  environment causes) and its JSON;
+- ``report_text``: the report as text for people;
 - ``output_check``: the outputs each cell showed again, against the lock's fingerprints.
 
 May import ``script`` (lock, data check, the export of a notebook), ``common``, ``runner`` and the
-store; never the recorder module-side, ``pipeline``, review, the server or the CLI.
+store; never the recorder, ``pipeline``, review, the server or the CLI.
 """

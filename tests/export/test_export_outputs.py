@@ -19,7 +19,7 @@ from jupyter_repro.script.export import export_script
 from jupyter_repro.script.lockfile import lock_path_for
 from jupyter_repro.script.targets import NO_OUTPUTS
 from jupyter_repro.store import LineageStore, default_db_path
-from jupyter_repro.verify.report import render_text
+from jupyter_repro.verify.report_text import render_text
 from jupyter_repro.verify.verification import verify_script
 
 from ..cli import repro

@@ -7,7 +7,8 @@ import json
 from jupyter_repro.script.lockfile import LockedCell, LockedOutput, ReproLock
 from jupyter_repro.store.models import Execution, OutputFingerprint
 from jupyter_repro.verify.output_check import NOT_LOCKED, compare_outputs
-from jupyter_repro.verify.report import VerifyReport, render_text
+from jupyter_repro.verify.report import VerifyReport
+from jupyter_repro.verify.report_text import render_text
 
 PNG = LockedOutput(1, "display_data", "image/png", "xxh3:png")
 TEXT = LockedOutput(0, "execute_result", "text/plain", "xxh3:text")
