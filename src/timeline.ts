@@ -4,6 +4,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { fetchLineage } from './api';
+import { previousRun } from './outputs';
 import { locateRow, PAGE_SIZE, pageOffset, pagesToRequest } from './paging';
 import { IExecution, ILineagePage } from './tokens';
 
@@ -39,6 +40,19 @@ export class TimelineModel {
     return this._pages.get(page)?.[slot];
   }
 
+  /**
+   * The previous run of row `index`'s cell among the loaded rows, or undefined when it is not
+   * known. Remembered until rows arrive or are dropped: a row asks once per render at most.
+   */
+  previousRun(index: number): IExecution | undefined {
+    let found = this._previous.get(index);
+    if (found === undefined) {
+      found = previousRun(i => this.get(i), index, this._total ?? 0) ?? null;
+      this._previous.set(index, found);
+    }
+    return found ?? undefined;
+  }
+
   /** Follow another notebook or cell filter: drop everything and load the first page. */
   reset(path: string | null, cellFilter: string | null): Promise<void> {
     this._path = path;
@@ -56,6 +70,7 @@ export class TimelineModel {
     this._loading.clear();
     if (!this._path) {
       this._pages.clear();
+      this._previous.clear();
       this._total = null;
       this._error = null;
       this._version++;
@@ -120,6 +135,7 @@ export class TimelineModel {
       this._version++;
     }
     this._pages.set(page, reply.executions);
+    this._previous.clear();
     this._error = null;
   }
 
@@ -128,6 +144,7 @@ export class TimelineModel {
     this._error = error.message;
     if (replace) {
       this._pages.clear();
+      this._previous.clear();
       this._total = null;
       this._version++;
     }
@@ -141,5 +158,7 @@ export class TimelineModel {
   private _generation = 0;
   private _pages = new Map<number, IExecution[]>();
   private _loading = new Set<number>();
+  /** Row index -> its cell's previous run (null: not known), for the loaded rows. */
+  private _previous = new Map<number, IExecution | null>();
   private _changed = new Signal<TimelineModel, void>(this);
 }

@@ -58,6 +58,20 @@ export interface IFileAccess {
   size: number | null;
 }
 
+/** The fingerprint of one output an execution showed (never the output itself). */
+export interface IOutputFingerprint {
+  /** The output's position among the execution's outputs, from 0 (a bundle's MIME types share it). */
+  index: number;
+  output_type: 'stream' | 'execute_result' | 'display_data' | 'error' | string;
+  mime: string;
+  /** A stream's name (`stdout`, `stderr`); null for other outputs. */
+  name: string | null;
+  /** Bytes sent (for images, their base64 text). */
+  size: number;
+  /** Equal hashes mean the same output (what varies between identical runs is taken out). */
+  hash: string;
+}
+
 /** One recorded execution of a cell. */
 export interface IExecution {
   id: number;
@@ -78,6 +92,8 @@ export interface IExecution {
   files_read: IFileAccess[];
   files_written: IFileAccess[];
   env: string | null;
+  /** Empty when none were recorded (older recordings, output tracking off). */
+  outputs: IOutputFingerprint[];
 }
 
 /** One page of a notebook's lineage (GET lineage). */
@@ -186,6 +202,33 @@ export interface IVerifyReport {
   }[];
   notes: string[];
   seconds: number;
+  outputs: IVerifyOutputs;
+}
+
+/** The recorded outputs a verify re-run compared with what it showed again. */
+export interface IVerifyOutputs {
+  /** False: the lock keeps no outputs, so none were compared. */
+  compared: boolean;
+  matched: IVerifyOutput[];
+  mismatched: IVerifyOutput[];
+  missing: IVerifyOutput[];
+  /** Outputs that differ between two clean re-runs. */
+  nondeterministic: IVerifyOutput[];
+}
+
+/** One recorded output and what the re-run showed in its place. */
+export interface IVerifyOutput {
+  /** The notebook cell id. */
+  cell: string | null;
+  /** The recorded execution. */
+  execution: number;
+  index: number;
+  output_type: string;
+  mime: string;
+  name: string | null;
+  recorded: string;
+  /** Null: the re-run did not show it. */
+  reproduced: string | null;
 }
 
 /** A verify job, as polled (GET verify/<id>). */

@@ -44,6 +44,7 @@ export class LineageSidebar extends ReactWidget {
             timelineVersion={model.timeline.version}
             cellFilter={model.timeline.cellFilter}
             getExecution={index => model.timeline.get(index)}
+            getPrevious={index => model.timeline.previousRun(index)}
             onCommand={run}
             onRangeChange={(start, end) =>
               model.timeline.ensureRange(start, end)

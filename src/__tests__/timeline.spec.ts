@@ -164,4 +164,16 @@ describe('TimelineModel', () => {
     expect(timeline.get(0)).toBeUndefined();
     expect(changes).toBe(1);
   });
+
+  it("finds a row's previous run of its cell once the rows between are loaded", async () => {
+    serve(() => 10000);
+    const timeline = new TimelineModel();
+    await timeline.reset('nb.ipynb', null);
+    expect(timeline.previousRun(0)?.id).toBe(3); // cells repeat every 3 rows
+    // Row 101 is on a page not loaded yet: not known, until it arrives.
+    expect(timeline.previousRun(98)).toBeUndefined();
+    timeline.ensureRange(100, 110);
+    await settle();
+    expect(timeline.previousRun(98)?.id).toBe(101);
+  });
 });

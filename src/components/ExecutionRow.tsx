@@ -1,11 +1,12 @@
 import { filterIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
+import { changedOutputs, formatSize, outputLabel } from '../outputs';
 import { IExecution, IFileAccess } from '../tokens';
 import { formatDuration, formatTime, shortHash, shortType } from './format';
 
-/** The height of every timeline row, in pixels (the stylesheet lays out 4 lines in it). */
-export const ROW_HEIGHT = 86;
+/** The height of every timeline row, in pixels (the stylesheet lays out 5 lines in it). */
+export const ROW_HEIGHT = 105;
 
 /** Props of one timeline entry. */
 export interface IExecutionRowProps {
@@ -13,6 +14,8 @@ export interface IExecutionRowProps {
   execution: IExecution | undefined;
   /** How the row names the execution's cell ("cell 3", "a deleted cell"). */
   cellLabel: string;
+  /** The previous run of the same cell, when the timeline has it loaded. */
+  previous: IExecution | undefined;
   /** Whether the timeline is already filtered to this cell. */
   filtered: boolean;
   onShowCell: (cellId: string) => void;
@@ -26,7 +29,7 @@ const STATUS_ICON: { [status: string]: string } = {
   running: '…'
 };
 
-/** One execution: count, status, duration, changed variables, files read and written. */
+/** One execution: count, status, duration, changed variables, files read and written, outputs. */
 export function ExecutionRow(props: IExecutionRowProps): JSX.Element {
   const { execution, cellLabel, filtered } = props;
   if (!execution) {
@@ -118,6 +121,11 @@ export function ExecutionRow(props: IExecutionRowProps): JSX.Element {
         <FileLine label="read" files={execution.files_read} />
         <FileLine label="wrote" files={execution.files_written} />
       </button>
+      <OutputLine
+        execution={execution}
+        previous={props.previous}
+        cellLabel={cellLabel}
+      />
       {cellId ? (
         <button
           className="jp-Repro-ExecutionRow-filter"
@@ -144,5 +152,72 @@ function FileLine(props: { label: string; files: IFileAccess[] }): JSX.Element {
       <span className="jp-Repro-ExecutionRow-label">{label}:</span>{' '}
       {names || <span className="jp-Repro-ExecutionRow-none">—</span>}
     </span>
+  );
+}
+
+/**
+ * The outputs an execution showed, kind and size, each flagged "changed" when it differs from
+ * the same output of the previous run of the cell. Outside the row's button, so each output and
+ * badge keeps its own accessible name.
+ */
+function OutputLine(props: {
+  execution: IExecution;
+  previous: IExecution | undefined;
+  cellLabel: string;
+}): JSX.Element {
+  const { execution, previous } = props;
+  const outputs = execution.outputs ?? [];
+  const changed = changedOutputs(outputs, previous?.outputs);
+  const since = previous
+    ? `since the previous run of ${props.cellLabel} ([${previous.execution_count ?? ' '}])`
+    : '';
+  return (
+    <div
+      className="jp-Repro-ExecutionRow-line jp-Repro-ExecutionRow-outputs"
+      title={outputs
+        .map(
+          (output, i) =>
+            `${outputLabel(output)} ${formatSize(output.size)} ${shortHash(output.hash)}` +
+            (changed[i] ? ` changed ${since}` : '')
+        )
+        .join('\n')}
+    >
+      <span className="jp-Repro-ExecutionRow-label">out:</span>{' '}
+      {outputs.length === 0 ? (
+        <span className="jp-Repro-ExecutionRow-none">—</span>
+      ) : (
+        <ul
+          className="jp-Repro-Outputs"
+          aria-label={`Outputs of [${execution.execution_count ?? ' '}]`}
+        >
+          {outputs.map((output, i) => (
+            <li
+              key={`${output.index}-${output.mime}-${output.name ?? ''}`}
+              className="jp-Repro-Output"
+              data-testid="repro-output"
+            >
+              <span className="jp-Repro-Output-kind">
+                {outputLabel(output)}
+              </span>{' '}
+              <span className="jp-Repro-Output-size">
+                {formatSize(output.size)}
+              </span>
+              {changed[i] ? ' ' : null}
+              {changed[i] ? (
+                <span
+                  className="jp-Repro-Badge jp-Repro-Badge-changed"
+                  role="img"
+                  aria-label={`${outputLabel(output)} changed ${since}`}
+                  title={`Differs from the same output ${since}`}
+                  data-testid="repro-output-changed"
+                >
+                  changed
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   IServerStatus,
   IVerifyJob
 } from '../tokens';
+import { outputCellLabel } from '../outputs';
 import { ActionsBar } from './ActionsBar';
 import { EnvironmentView } from './EnvironmentView';
 import { ResultView } from './ResultView';
@@ -33,6 +34,7 @@ export interface ILineagePanelProps {
   timelineVersion: number;
   cellFilter: string | null;
   getExecution: (index: number) => IExecution | undefined;
+  getPrevious: (index: number) => IExecution | undefined;
   onCommand: (id: string, args?: { [key: string]: string }) => void;
   onRangeChange: (start: number, end: number) => void;
   onFilterCell: (cellId: string | null) => void;
@@ -106,6 +108,7 @@ export function LineagePanel(props: ILineagePanelProps): JSX.Element {
             path={props.verifyPath}
             job={props.verifyJob}
             cellLabel={cellId => cellLabel(props.cells, cellId)}
+            outputCellLabel={cellId => outputCellLabel(props.cells, cellId)}
           />
         ) : null}
         {props.result ? (
@@ -124,6 +127,7 @@ export function LineagePanel(props: ILineagePanelProps): JSX.Element {
           cellFilter={props.cellFilter}
           cells={props.cells}
           getExecution={props.getExecution}
+          getPrevious={props.getPrevious}
           onRangeChange={props.onRangeChange}
           onShowCell={props.onShowCell}
           onFilterCell={props.onFilterCell}

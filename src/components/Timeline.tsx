@@ -15,6 +15,8 @@ export interface ITimelineProps {
   cellFilter: string | null;
   cells: readonly ICellStatus[];
   getExecution: (index: number) => IExecution | undefined;
+  /** The previous run of row `index`'s cell, when loaded (remembered by the model). */
+  getPrevious: (index: number) => IExecution | undefined;
   onRangeChange: (start: number, end: number) => void;
   onShowCell: (cellId: string) => void;
   onFilterCell: (cellId: string | null) => void;
@@ -98,6 +100,7 @@ export function Timeline(props: ITimelineProps): JSX.Element {
               <ExecutionRow
                 execution={execution}
                 cellLabel={cellLabel(cells, cellId)}
+                previous={execution ? props.getPrevious(index) : undefined}
                 filtered={cellId !== null && cellId === cellFilter}
                 onShowCell={props.onShowCell}
                 onFilterCell={props.onFilterCell}

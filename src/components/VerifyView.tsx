@@ -1,6 +1,12 @@
 import React from 'react';
 
-import { IVerifyJob, IVerifyReport } from '../tokens';
+import { findingKey, outputFindings, outputLabelWithMime } from '../outputs';
+import {
+  IVerifyJob,
+  IVerifyOutput,
+  IVerifyOutputs,
+  IVerifyReport
+} from '../tokens';
 
 /** Props of the verify progress and result. */
 export interface IVerifyViewProps {
@@ -8,6 +14,8 @@ export interface IVerifyViewProps {
   job: IVerifyJob;
   /** Names an execution's cell for the person ("cell 3"). */
   cellLabel: (cellId: string | null) => string;
+  /** Names the cell an output belongs to: "cell 3", else "cell <id>". */
+  outputCellLabel: (cellId: string | null) => string;
 }
 
 /** Progress of a verify run, then "Reproduced" or what diverged. */
@@ -34,7 +42,11 @@ export function VerifyView(props: IVerifyViewProps): JSX.Element {
       ) : job.state === 'failed' ? (
         <p className="jp-Repro-Verify-failed">Verify failed: {job.error}</p>
       ) : job.report ? (
-        <VerifyReport report={job.report} cellLabel={props.cellLabel} />
+        <VerifyReport
+          report={job.report}
+          cellLabel={props.cellLabel}
+          outputCellLabel={props.outputCellLabel}
+        />
       ) : null}
     </div>
   );
@@ -43,16 +55,21 @@ export function VerifyView(props: IVerifyViewProps): JSX.Element {
 function VerifyReport(props: {
   report: IVerifyReport;
   cellLabel: (cellId: string | null) => string;
+  outputCellLabel: (cellId: string | null) => string;
 }): JSX.Element {
   const { report } = props;
+  const outputs = report.outputs;
   if (report.reproduced) {
+    const shown = outputs.compared
+      ? ` and ${outputs.matched.length} output${outputs.matched.length === 1 ? '' : 's'}`
+      : '';
     return (
       <p
         className="jp-Repro-Verify-result jp-Repro-Verify-ok"
         data-testid="repro-verify-result"
       >
         <span aria-hidden="true">✓</span> Reproduced: {report.matched.length} of{' '}
-        {report.targets} variables match ({report.seconds.toFixed(1)} s).
+        {report.targets} variables{shown} match ({report.seconds.toFixed(1)} s).
       </p>
     );
   }
@@ -84,6 +101,7 @@ function VerifyReport(props: {
       {report.missing.length ? (
         <p>Missing: {report.missing.join(', ')}</p>
       ) : null}
+      <OutputFindings outputs={outputs} cellLabel={props.outputCellLabel} />
       {report.errors.map(error => (
         <p key={`${error.index}`} className="jp-Repro-Verify-failed">
           Cell {error.index} raised {error.name}: {error.message}
@@ -95,5 +113,91 @@ function VerifyReport(props: {
         </p>
       ))}
     </div>
+  );
+}
+
+/**
+ * The recorded outputs that did not come back (with their cell and MIME type), then those that
+ * differ between two clean runs, which no recording can match.
+ */
+function OutputFindings(props: {
+  outputs: IVerifyOutputs;
+  cellLabel: (cellId: string | null) => string;
+}): JSX.Element | null {
+  const { outputs, cellLabel } = props;
+  if (!outputs.compared) {
+    return (
+      <p className="jp-Repro-LineagePanel-empty">
+        Outputs were not compared: the recording keeps none.
+      </p>
+    );
+  }
+  const { differing, nondeterministic } = outputFindings(outputs);
+  const total =
+    outputs.matched.length + outputs.mismatched.length + outputs.missing.length;
+  return (
+    <>
+      {differing.length ? (
+        <section
+          className="jp-Repro-Verify-outputs"
+          aria-label="Outputs that differ"
+          data-testid="repro-verify-outputs"
+        >
+          <p>
+            {differing.length} of {total} recorded outputs differ:
+          </p>
+          <ul className="jp-Repro-Verify-list">
+            {differing.map(output => (
+              <OutputFinding
+                key={findingKey(output)}
+                output={output}
+                cellLabel={cellLabel}
+              />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {nondeterministic.length ? (
+        <section
+          className="jp-Repro-Verify-outputs"
+          aria-label="Nondeterministic outputs"
+          data-testid="repro-verify-nondeterministic"
+        >
+          <p>
+            Nondeterministic: these outputs differ between two clean re-runs
+            too. The code shows something new each run (unseeded randomness,
+            clocks, unordered iteration), so no recording can match them.
+          </p>
+          <ul className="jp-Repro-Verify-list">
+            {nondeterministic.map(output => (
+              <OutputFinding
+                key={findingKey(output)}
+                output={output}
+                cellLabel={cellLabel}
+              />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function OutputFinding(props: {
+  output: IVerifyOutput;
+  cellLabel: (cellId: string | null) => string;
+}): JSX.Element {
+  const { output } = props;
+  const what = output.reproduced === null ? 'was not shown again' : 'differs';
+  return (
+    <li
+      data-testid="repro-verify-output"
+      title={`execution ${output.execution}, output ${output.index}: recorded ${output.recorded}, reproduced ${output.reproduced ?? 'nothing'}`}
+    >
+      <span className="jp-Repro-Verify-cell">
+        {props.cellLabel(output.cell)}
+      </span>
+      : <code>{outputLabelWithMime(output)}</code> {what}
+    </li>
   );
 }

@@ -35,7 +35,18 @@ function execution(index: number) {
     files_read: [],
     files_written: [],
     env: null,
-    rng: {}
+    rng: {},
+    // Every run of a cell prints something else than its run 7 rows below: "changed".
+    outputs: [
+      {
+        index: 0,
+        output_type: 'stream',
+        mime: 'text/plain',
+        name: 'stdout',
+        size: count,
+        hash: `xxh3:${count % 3}`
+      }
+    ]
   };
 }
 
@@ -74,6 +85,9 @@ test('the timeline renders 10,000 executions a page at a time, virtualized', asy
   await expect(panel.getByTestId('repro-total')).toHaveText('10000 executions');
   await expect(executions(panel).first()).toContainText('[10000]');
   await expect(executions(panel).first()).toContainText('x int 00002710');
+  await expect(
+    executions(panel).first().getByTestId('repro-output')
+  ).toHaveText('stdout 9.8 KB changed');
   // Each rendered row tells assistive tech its place in the whole list.
   const rows = panel.locator('.jp-Repro-VirtualList-row');
   await expect(rows.first()).toHaveAttribute('aria-posinset', '1');
