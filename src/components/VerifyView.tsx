@@ -137,49 +137,56 @@ function OutputFindings(props: {
     outputs.matched.length + outputs.mismatched.length + outputs.missing.length;
   return (
     <>
-      {differing.length ? (
-        <section
-          className="jp-Repro-Verify-outputs"
-          aria-label="Outputs that differ"
-          data-testid="repro-verify-outputs"
-        >
-          <p>
-            {differing.length} of {total} recorded outputs differ:
-          </p>
-          <ul className="jp-Repro-Verify-list">
-            {differing.map(output => (
-              <OutputFinding
-                key={findingKey(output)}
-                output={output}
-                cellLabel={cellLabel}
-              />
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {nondeterministic.length ? (
-        <section
-          className="jp-Repro-Verify-outputs"
-          aria-label="Nondeterministic outputs"
-          data-testid="repro-verify-nondeterministic"
-        >
-          <p>
-            Nondeterministic: these outputs differ between two clean re-runs
-            too. The code shows something new each run (unseeded randomness,
-            clocks, unordered iteration), so no recording can match them.
-          </p>
-          <ul className="jp-Repro-Verify-list">
-            {nondeterministic.map(output => (
-              <OutputFinding
-                key={findingKey(output)}
-                output={output}
-                cellLabel={cellLabel}
-              />
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <OutputSection
+        label="Outputs that differ"
+        testId="repro-verify-outputs"
+        intro={`${differing.length} of ${total} recorded outputs differ:`}
+        outputs={differing}
+        cellLabel={cellLabel}
+      />
+      <OutputSection
+        label="Nondeterministic outputs"
+        testId="repro-verify-nondeterministic"
+        intro={
+          'Nondeterministic: these outputs differ between two clean re-runs too. The code ' +
+          'shows something new each run (unseeded randomness, clocks, unordered iteration), ' +
+          'so no recording can match them.'
+        }
+        outputs={nondeterministic}
+        cellLabel={cellLabel}
+      />
     </>
+  );
+}
+
+/** One titled list of output findings; nothing when the list is empty. */
+function OutputSection(props: {
+  label: string;
+  testId: string;
+  intro: string;
+  outputs: IVerifyOutput[];
+  cellLabel: (cellId: string | null) => string;
+}): JSX.Element | null {
+  if (!props.outputs.length) {
+    return null;
+  }
+  return (
+    <section
+      className="jp-Repro-Verify-outputs"
+      aria-label={props.label}
+      data-testid={props.testId}
+    >
+      <p>{props.intro}</p>
+      <ul className="jp-Repro-Verify-list">
+        {props.outputs.map(output => (
+          <OutputFinding
+            key={findingKey(output)}
+            output={output}
+            cellLabel={props.cellLabel}
+          />
+        ))}
+      </ul>
+    </section>
   );
 }
 
