@@ -9,6 +9,9 @@ translator all ask here, so they cannot disagree.
 - ``magic_calls``: the ``get_ipython()`` calls IPython writes for magics (``magic_call(node)``)
   and the names their ``{expr}``/``$name`` expansion reads;
 - ``dynamic_access``: the names and attributes that reach the namespace without naming a variable;
+- ``global_state``: the one table of hidden global state (RNGs, working directory, environment,
+  options...): what sets each kind and what reads it; ``state_effects`` matches a session's cells
+  against it over ``state_refs`` (imports, dotted calls and targets, magics of a cell);
 - ``scope_names``, ``statement_order``: the walkers under ``cell_names``.
 
 May import the standard library and IPython (lazily, inside functions) only: it sits below both

@@ -56,7 +56,7 @@ class CodeNames:
 def analyze(code: str) -> CodeNames | None:
     """What the code reads, binds and mentions; None when it does not parse (module docstring)."""
     try:
-        tree, transformed = _parse(code)
+        tree, transformed = parse_cell(code)
     except (SyntaxError, ValueError, RecursionError):
         return None
     top = TopLevel(_call_names)
@@ -73,8 +73,9 @@ def analyze(code: str) -> CodeNames | None:
     )
 
 
-def _parse(code: str) -> tuple[ast.Module, bool]:
-    """The syntax tree, and whether IPython's transformer had to make the code Python first."""
+def parse_cell(code: str) -> tuple[ast.Module, bool]:
+    """The syntax tree, and whether IPython's transformer had to make the code Python first;
+    raises SyntaxError (or ValueError, RecursionError) when it is not Python even then."""
     try:  # most cells are plain Python: skip IPython's tokenizer, half the cost of an export
         return ast.parse(code), False
     except (SyntaxError, ValueError):
@@ -126,7 +127,7 @@ def _own_scope(call: MagicCall) -> tuple[frozenset[str], frozenset[str]]:
     body: list[ast.stmt] = []
     for text in filter(None, texts):
         try:
-            body += _parse(text)[0].body
+            body += parse_cell(text)[0].body
         except (SyntaxError, ValueError, RecursionError):
             continue  # IPython raises on it: the cell binds nothing by it
     names = collect(body, _call_names)

@@ -5,7 +5,7 @@ Usage::
     watcher = PackageChangeWatcher()     # snapshots the site-packages folders now
     if watcher.changed():                # a few stat() calls; True once per change
         env = capture_environment(...)   # a %pip install happened: capture again
-    rng_fingerprint()                    # {"random": "<16 hex>", "numpy": "<16 hex>"}
+    rng_fingerprint()                    # {"random": "<16 hex>", "numpy": ..., "torch": ...}
 
 Installing, upgrading or removing a distribution adds or removes a ``*.dist-info`` folder in a
 site-packages folder, which changes that folder's mtime and (on most file systems) its link
@@ -68,27 +68,50 @@ class PackageChangeWatcher:
 def rng_fingerprint() -> dict[str, str]:
     """Hashes of the global RNG states: an unseeded cell shows up as a changing fingerprint.
 
-    numpy's is included only when ``numpy.random`` is already imported: importing it here would
-    cost tens of ms, and an unimported global RNG has not been used.
+    numpy's and torch's are included only once the user imported them: importing one here would
+    cost tens of ms (torch: seconds), and an unimported global RNG has not been used. torch's
+    covers the CUDA generators only when CUDA is already initialised (asking would start it).
+    Slicing reads a changed fingerprint as an execution that drew from that generator.
     """
     out: dict[str, str] = {}
-    try:
-        version, internal, gauss = random.getstate()
-        h = xxhash.xxh3_64(struct.pack(f"<{len(internal)}I", *internal))
-        h.update(repr((version, gauss)).encode())
-        out["random"] = h.hexdigest()
-    except Exception:  # a replaced random module, an unpackable state: no fingerprint
-        log.debug("jupyter-repro: no fingerprint of random's state", exc_info=True)
-    nprandom = sys.modules.get("numpy.random")
-    if nprandom is not None:
+    for name, fingerprint in (("random", _random), ("numpy", _numpy), ("torch", _torch)):
         try:
-            state = nprandom.get_state()
-            if isinstance(state, tuple):  # ("MT19937", keys, pos, has_gauss, cached_gaussian)
-                h = xxhash.xxh3_64(state[1].tobytes())
-                h.update(repr((state[0], *(float(x) for x in state[2:]))).encode())
-            else:  # a non-legacy bit generator: a dict of plain values
-                h = xxhash.xxh3_64(json.dumps(state, sort_keys=True, default=str).encode())
-            out["numpy"] = h.hexdigest()
-        except Exception:  # a patched numpy.random: no fingerprint, never a failure
-            log.debug("jupyter-repro: no fingerprint of numpy.random's state", exc_info=True)
+            found = fingerprint()
+        except Exception:  # a replaced or patched module, an odd state: no fingerprint, no failure
+            log.debug("jupyter-repro: no fingerprint of %s's RNG state", name, exc_info=True)
+            continue
+        if found is not None:
+            out[name] = found
     return out
+
+
+def _random() -> str:
+    version, internal, gauss = random.getstate()
+    h = xxhash.xxh3_64(struct.pack(f"<{len(internal)}I", *internal))
+    h.update(repr((version, gauss)).encode())
+    return h.hexdigest()
+
+
+def _numpy() -> str | None:
+    nprandom = sys.modules.get("numpy.random")
+    if nprandom is None:
+        return None
+    state = nprandom.get_state()
+    if isinstance(state, tuple):  # ("MT19937", keys, pos, has_gauss, cached_gaussian)
+        h = xxhash.xxh3_64(state[1].tobytes())
+        h.update(repr((state[0], *(float(x) for x in state[2:]))).encode())
+    else:  # a non-legacy bit generator: a dict of plain values
+        h = xxhash.xxh3_64(json.dumps(state, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def _torch() -> str | None:
+    torch = sys.modules.get("torch")
+    if torch is None or not hasattr(torch, "get_rng_state"):  # absent, or still importing
+        return None
+    h = xxhash.xxh3_64(bytes(torch.get_rng_state().tolist()))
+    cuda = getattr(torch, "cuda", None)
+    if cuda is not None and cuda.is_initialized():
+        for state in cuda.get_rng_state_all():
+            h.update(bytes(state.tolist()))
+    return h.hexdigest()

@@ -94,7 +94,7 @@ def export_script(
     write_lock(lock, lock_path)
     ids = tuple(e.id for e in chosen.sliced.executions)
     shown = sum(len(kept or ()) for kept in plan.outputs)
-    said = (*warnings, *chosen.warnings, *plan.warnings)
+    said = (*warnings, *chosen.warnings, *chosen.sliced.kept_for_state, *plan.warnings)
     return ExportResult(script, lock_path, ids, said, shown)
 
 

@@ -201,3 +201,42 @@ def test_package_watcher_is_cheap_when_nothing_changed() -> None:
         watcher.changed()
     per_call = (time.perf_counter() - started) / n
     assert per_call < 0.001, f"{per_call * 1e6:.0f} us"
+
+
+class _FakeTorch:
+    """Just enough of torch for its fingerprint: a byte tensor of state, no CUDA started."""
+
+    class _Tensor:
+        def __init__(self, values: list[int]) -> None:
+            self.values = values
+
+        def tolist(self) -> list[int]:
+            return list(self.values)
+
+    class cuda:  # torch's own spelling
+        @staticmethod
+        def is_initialized() -> bool:
+            return False
+
+    def __init__(self) -> None:
+        self.state = [1, 2, 3]
+
+    def get_rng_state(self) -> _FakeTorch._Tensor:
+        return self._Tensor(self.state)
+
+
+def test_rng_fingerprint_follows_torch_once_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeTorch()
+    monkeypatch.setitem(sys.modules, "torch", fake)
+    first = rng_fingerprint()["torch"]
+    assert rng_fingerprint()["torch"] == first
+    fake.state = [1, 2, 4]  # a draw moved the generator
+    assert rng_fingerprint()["torch"] != first
+
+
+def test_a_broken_torch_leaves_the_other_fingerprints(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeTorch()
+    fake.get_rng_state = None  # type: ignore[assignment,method-assign]
+    monkeypatch.setitem(sys.modules, "torch", fake)
+    found = rng_fingerprint()
+    assert "torch" not in found and "random" in found
