@@ -9,6 +9,7 @@ import click
 from ..common.errors import ExportError
 from ..common.slicing import UnknownTarget
 from ..script.export import FORMATS, export_script
+from ..verify.self_check import export_checked
 from .store_access import open_recorded_store
 
 
@@ -50,6 +51,12 @@ from .store_access import open_recorded_store
     help="py: jupytext py:percent script; ipynb: a clean notebook.",
 )
 @click.option(
+    "--no-check",
+    is_flag=True,
+    help="Skip the self-check: by default the script is replayed once in a fresh kernel, and an "
+    "execution left out whose name a kept one missed (NameError, AttributeError) is added.",
+)
+@click.option(
     "--db", type=click.Path(dir_okay=False), help="Lineage database (default: the project's)."
 )
 def export(
@@ -61,6 +68,7 @@ def export(
     db: str | None,
     no_outputs: bool,
     everything: bool,
+    no_check: bool,
 ) -> None:
     """Export NOTEBOOK's recorded session as a linear script that regenerates its results.
 
@@ -69,6 +77,8 @@ def export(
     variables and the outputs of its cells. Run with `python`, it prints text outputs and
     writes figures and rich outputs to NAME_outputs/; opened as a notebook, they show in place.
     Beside it, NAME.repro.lock holds the recorded hashes `jupyter repro verify` compares against.
+    Then the script is replayed once (skip with --no-check): an execution it left out that a
+    kept one needed (NameError, AttributeError) is added, and the warnings say so.
 
     \b
     Examples:
@@ -76,11 +86,12 @@ def export(
       jupyter repro export analysis.ipynb --target model --target cell:3f2a -o train.py
       jupyter repro export analysis.ipynb --no-outputs
       jupyter repro export analysis.ipynb --all -o replay.py
+      jupyter repro export analysis.ipynb --no-check
     """
     store = open_recorded_store(notebook, db)
     try:
         with store:
-            result = export_script(
+            result = (export_script if no_check else export_checked)(
                 store,
                 notebook,
                 session_id=session,

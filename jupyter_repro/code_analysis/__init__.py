@@ -9,6 +9,8 @@ translator all ask here, so they cannot disagree.
 - ``magic_calls``: the ``get_ipython()`` calls IPython writes for magics (``magic_call(node)``)
   and the names their ``{expr}``/``$name`` expansion reads;
 - ``dynamic_access``: the names and attributes that reach the namespace without naming a variable;
+- ``dynamic_reads``: the names code reads through ``eval``/``exec`` of literals, ``globals()['x']``
+  and the like, and why a non-literal may read any;
 - ``global_state``: the one table of hidden global state (RNGs, working directory, environment,
   options...): what sets each kind and what reads it; ``state_effects`` matches a session's cells
   against it over ``state_refs`` (imports, dotted calls and targets, magics of a cell);

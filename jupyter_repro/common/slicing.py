@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from ..store.models import STATUS_OK, Execution, VariableState
 from .backward_slice import BackwardSlice
 from .dependencies import execution_steps, names
+from .dynamic_names import opaque_sentence
 from .hidden_state import kept_sentence
 
 
@@ -68,14 +69,18 @@ class SliceResult:
     writes: dict[int, frozenset[str]]  # ... -> names it binds, changes or deletes
     #: One sentence per execution kept only for the hidden state a kept one after it uses.
     kept_for_state: tuple[str, ...] = ()
+    #: One sentence per kept execution that reads names it does not say (``dynamic_names``).
+    dynamic_reads: tuple[str, ...] = ()
 
 
 def slice_session(
     executions: Sequence[Execution],
     live: Mapping[str, VariableState],
     targets: Sequence[str] | None = None,
+    include: Sequence[int] = (),
 ) -> SliceResult:
-    """The executions the targets depend on (see module docstring)."""
+    """The executions the targets depend on (see module docstring); ``include``: ids of
+    executions kept too, with what they need (the export's self-check adds them)."""
     runs = sorted(executions, key=lambda e: e.id)  # execution order, never notebook order
     steps = execution_steps(runs)
     wanted = list(live) if targets is None else list(targets)
@@ -83,6 +88,9 @@ def slice_session(
     chosen: dict[str, VariableState] = {}
     for target in wanted:
         chosen.update(_start(slicer, runs, live, target))
+    for i, e in enumerate(runs):
+        if e.id in include:
+            slicer.include(i)
     slicer.run()
     needed = sorted(slicer.needed)
     return SliceResult(
@@ -92,6 +100,9 @@ def slice_session(
         reads={runs[i].id: names(steps[i].reads) for i in needed},
         writes={runs[i].id: names(steps[i].writes) for i in needed},
         kept_for_state=_kept_for_state(slicer, runs, live, wanted),
+        dynamic_reads=tuple(
+            opaque_sentence(runs[i].id, w) for i in needed if (w := steps[i].dynamic)
+        ),
     )
 
 

@@ -62,11 +62,12 @@ def export_script(
     fmt: str = "py",
     outputs: bool = True,
     everything: bool = False,
+    include: Sequence[int] = (),
 ) -> ExportResult:
     """Write the script and its lock; raise ExportError for bad input, writing nothing.
 
     ``targets``, ``outputs=False`` (``--no-outputs``) and ``everything`` (``--all``) choose the
-    executions as ``targets.choose`` says.
+    executions as ``targets.choose`` says; ``include`` names executions the slice keeps too.
     """
     notebook = notebook.resolve()
     session = choose_session(store, notebook, session_id)
@@ -77,7 +78,9 @@ def export_script(
         raise ExportError("--all exports every execution: it takes no --target")
     cells, warnings = notebook_cells(notebook) if outputs and not targets else (set(), ())
     live = store.live_state(session.id)
-    chosen = choose(executions, live, cells, targets, outputs=outputs, everything=everything)
+    chosen = choose(
+        executions, live, cells, targets, outputs=outputs, everything=everything, include=include
+    )
     script = (output or default_output(notebook)).resolve()
     if fmt == "ipynb" and script.suffix != ".ipynb":
         script = script.with_suffix(".ipynb")
@@ -94,7 +97,9 @@ def export_script(
     write_lock(lock, lock_path)
     ids = tuple(e.id for e in chosen.sliced.executions)
     shown = sum(len(kept or ()) for kept in plan.outputs)
-    said = (*warnings, *chosen.warnings, *chosen.sliced.kept_for_state, *plan.warnings)
+    sliced = chosen.sliced
+    said = (*warnings, *chosen.warnings, *sliced.kept_for_state, *sliced.dynamic_reads)
+    said += tuple(plan.warnings)
     return ExportResult(script, lock_path, ids, said, shown)
 
 

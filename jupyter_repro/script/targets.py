@@ -66,8 +66,10 @@ def choose(
     *,
     outputs: bool = True,
     everything: bool = False,
+    include: Sequence[int] = (),
 ) -> Chosen:
-    """The executions to export and whether they show outputs (see module docstring)."""
+    """The executions to export and whether they show outputs (see module docstring);
+    ``include``: ids of executions the slice keeps too."""
     recorded = outputs and any(e.outputs for e in executions)
     warnings = (NO_OUTPUTS,) if outputs and not recorded else ()
     if everything:
@@ -76,7 +78,7 @@ def choose(
         targets = [*live, *output_targets(executions, cells)]
         if cells and not any(e.cell_id in cells for e in executions):
             warnings = (UNMATCHED,)
-    return Chosen(slice_session(executions, live, targets), recorded, warnings)
+    return Chosen(slice_session(executions, live, targets, include), recorded, warnings)
 
 
 def output_targets(executions: Sequence[Execution], cells: Collection[str]) -> list[str]:

@@ -5,7 +5,9 @@ folder, and compare what it produced with its lock.
 - ``report``: the comparison (matched, mismatched, missing, unhashable; first divergence;
   environment causes) and its JSON;
 - ``report_text``: the report as text for people;
-- ``output_check``: the outputs each cell showed again, against the lock's fingerprints.
+- ``output_check``: the outputs each cell showed again, against the lock's fingerprints;
+- ``self_check``: the export's self-check, ``export_checked``: replay the script once, keep an
+  execution the slice left out that a kept one missed, export again.
 
 May import ``script`` (lock, data check, the export of a notebook), ``common``, ``runner`` and the
 store; never the recorder, ``pipeline``, review, the server or the CLI.

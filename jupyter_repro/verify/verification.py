@@ -53,7 +53,7 @@ from .report import (
     unstable,
 )
 
-__all__ = ["VerifyInputError", "VerifyReport", "verify_notebook", "verify_script"]
+__all__ = ["VerifyInputError", "VerifyReport", "replay", "verify_notebook", "verify_script"]
 
 OnCell = Callable[[int, int], None]
 
@@ -140,6 +140,16 @@ def verify_notebook(
         report = verify_script(result.script, twice=twice, on_cell=on_cell, timeout=timeout)
     # The exported script is gone with its folder: name what the user asked about.
     return replace(report, script=str(notebook))
+
+
+def replay(script: Path, timeout: int | None) -> tuple[CellError, ...]:
+    """Run an exported script once as ``verify_script`` does, without comparing: its errors.
+
+    ``timeout`` is the resolved limit per cell (None: none); raises as the run may."""
+    nb = jupytext.read(script)
+    return _run_copy(
+        nb, _Layout.plan(script, read_lock(lock_path_for(script))), None, timeout
+    ).errors
 
 
 def _limit(path: Path, timeout: int | None) -> int | None:

@@ -24,6 +24,7 @@ from jupyter_repro.verify.verification import verify_script
 
 from ..cli import repro
 from ..recorder.kernels import execute, kernel
+from .recorded import run_recorded
 
 CELLS = [
     "import numpy as np\nimport pandas as pd\n"
@@ -33,20 +34,6 @@ CELLS = [
     "total = int(df['y'].sum())\nprint('total', total)",
     "summary = {'rows': len(df), 'total': total}\nsummary",
 ]
-
-
-def run_recorded(folder: Path, cells: list[str]) -> Path:
-    """Write the notebook, run it in the recording kernel; its lineage in the project's store."""
-    from jupyter_repro.runner import run_notebook
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
-    path = folder / "an.ipynb"
-    nbformat.write(nb, path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("JUPYTER_REPRO_DB", raising=False)
-        run_notebook(path)
-    return path
 
 
 def export(notebook: Path, **options):

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from ..cli import repro
+from .recorded import run_recorded
 
 SEEDED = [
     "import random",
@@ -20,20 +20,6 @@ SEEDED = [
     "random.shuffle(data)",
     "data",
 ]
-
-
-def run_recorded(folder: Path, cells: list[str]) -> Path:
-    """Write the notebook, run it headless in the recording kernel (the project's store)."""
-    from jupyter_repro.runner import run_notebook
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
-    path = folder / "an.ipynb"
-    nbformat.write(nb, path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("JUPYTER_REPRO_DB", raising=False)
-        run_notebook(path)
-    return path
 
 
 def test_the_seed_cell_is_kept_and_the_shuffle_reproduces_twice(tmp_path: Path):
