@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .code_analysis.cell_names import analyze
+from .code_analysis.credential_literals import redact_code
 from .code_analysis.reads import closure, eager_reads
 from .common.file_digest import file_xxh3
 from .common.notebook_file import read_notebook
@@ -144,7 +145,8 @@ def cell_statuses(
         ]
         status = "stale" if stale else "out-of-order" if disorder else "ok"
         reasons = tuple(dict.fromkeys(stale + disorder))[:MAX_REASONS]
-        edited = cell.source != run.code
+        # The store keeps code with its credentials redacted: the same code, not an edit.
+        edited = cell.source != run.code and redact_code(cell.source) != run.code
         out.append(
             CellStatus(
                 cell.id, i, "code", status, reasons, run.id, run.execution_count, edited, run.status

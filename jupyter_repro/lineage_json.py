@@ -64,6 +64,7 @@ def execution_json(execution: Execution) -> dict[str, Any]:
         "env": execution.env_id,
         "rng": execution.rng,
         "outputs": [output_json(o) for o in execution.outputs],
+        "incomplete": execution.incomplete,  # what the recorder could not record, or None
     }
 
 

@@ -9,7 +9,12 @@ The server's ``settings`` route writes them; the recorder in the kernel reads th
 
 ``skip`` holds variable names or glob patterns never hashed; ``budget_mb`` is how many MiB of
 one variable are hashed before its hash is marked incomplete; ``cell_timeout_s`` is how long one
-cell may run under ``jupyter repro run`` and ``verify`` before the run stops (0: no limit).
+cell may run under ``jupyter repro run`` and ``verify`` before the run stops (0: no limit);
+``data_file_mb`` and ``data_cache_mb`` bound the data cache (``common.data_cache``): the largest
+data file whose versions are kept, and the whole cache (0 turns it off);
+``hash_time_budget_ms`` is how long the recorder may spend hashing after a cell, beyond its fixed
+per-cell cost: values that do not fit are hashed in a snapshot of the kernel off the cell's path,
+or marked incomplete where none can be taken (0: no limit, everything is hashed in the cell).
 ``update`` validates and raises :class:`SettingsError` with a message for people. Standard
 library only: a kernel imports this.
 """
@@ -36,6 +41,13 @@ MAX_SKIP = 500
 #: ends a headless run the same afternoon. 0 means no limit.
 DEFAULT_CELL_TIMEOUT_S = 1800
 MAX_CELL_TIMEOUT_S = 7 * 24 * 3600  # a week: a larger number is a typo (milliseconds?)
+#: What a laptop tolerates: versions of files up to 50 MB, 1 GB in all (bigger data wants DVC).
+DEFAULT_DATA_FILE_MB = 50
+DEFAULT_DATA_CACHE_MB = 1024
+MAX_DATA_CACHE_MB = 1024 * 1024  # a TiB
+#: What a person does not notice after a cell; the recorder's settings derive theirs from it.
+DEFAULT_HASH_TIME_BUDGET_MS = 50
+MAX_HASH_TIME_BUDGET_MS = 3_600_000  # an hour: more is a typo (microseconds?)
 FILE = Path(".repro") / "settings.json"
 #: A Python name, or a glob over names (``*_cache``, ``tmp?``, ``[ab]x``): never a comma, which
 #: separates patterns in ``JUPYTER_REPRO_SKIP``.
@@ -51,6 +63,9 @@ class ProjectSettings:
     skip: tuple[str, ...] = ()
     budget_mb: float = DEFAULT_BUDGET_MB
     cell_timeout_s: int = DEFAULT_CELL_TIMEOUT_S
+    data_file_mb: int = DEFAULT_DATA_FILE_MB
+    data_cache_mb: int = DEFAULT_DATA_CACHE_MB
+    hash_time_budget_ms: int = DEFAULT_HASH_TIME_BUDGET_MS
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"skip": list(self.skip), "budget_mb": self.budget_mb}
@@ -58,6 +73,12 @@ class ProjectSettings:
         # panel (which does not show this one) keeps a value set in the file.
         if self.cell_timeout_s != DEFAULT_CELL_TIMEOUT_S:
             data["cell_timeout_s"] = self.cell_timeout_s
+        if self.data_file_mb != DEFAULT_DATA_FILE_MB:
+            data["data_file_mb"] = self.data_file_mb
+        if self.data_cache_mb != DEFAULT_DATA_CACHE_MB:
+            data["data_cache_mb"] = self.data_cache_mb
+        if self.hash_time_budget_ms != DEFAULT_HASH_TIME_BUDGET_MS:
+            data["hash_time_budget_ms"] = self.hash_time_budget_ms
         return data
 
 
@@ -78,6 +99,9 @@ def read_settings(root: Path, strict: bool = True) -> ProjectSettings:
             skip=data.get("skip"),
             budget_mb=data.get("budget_mb"),
             cell_timeout_s=data.get("cell_timeout_s"),
+            data_file_mb=data.get("data_file_mb"),
+            data_cache_mb=data.get("data_cache_mb"),
+            hash_time_budget_ms=data.get("hash_time_budget_ms"),
         )
     except FileNotFoundError:
         return ProjectSettings()
@@ -92,6 +116,9 @@ def update(
     skip: Any = None,
     budget_mb: Any = None,
     cell_timeout_s: Any = None,
+    data_file_mb: Any = None,
+    data_cache_mb: Any = None,
+    hash_time_budget_ms: Any = None,
 ) -> ProjectSettings:
     """``settings`` with the values given (None: unchanged), validated."""
     if skip is not None:
@@ -121,6 +148,23 @@ def update(
                 f"{MAX_CELL_TIMEOUT_S}"
             )
         settings = replace(settings, cell_timeout_s=cell_timeout_s)
+    for key, value in (("data_file_mb", data_file_mb), ("data_cache_mb", data_cache_mb)):
+        if value is not None:
+            valid = isinstance(value, int) and not isinstance(value, bool)
+            if not valid or not 0 <= value <= MAX_DATA_CACHE_MB:
+                raise SettingsError(
+                    f"{key} must be a whole number of MB, 0 (keep no versions) up to "
+                    f"{MAX_DATA_CACHE_MB}"
+                )
+            settings = replace(settings, **{key: value})
+    if hash_time_budget_ms is not None:
+        valid = isinstance(hash_time_budget_ms, int) and not isinstance(hash_time_budget_ms, bool)
+        if not valid or not 0 <= hash_time_budget_ms <= MAX_HASH_TIME_BUDGET_MS:
+            raise SettingsError(
+                "hash_time_budget_ms must be a whole number of milliseconds, 0 (no limit) up to "
+                f"{MAX_HASH_TIME_BUDGET_MS}"
+            )
+        settings = replace(settings, hash_time_budget_ms=hash_time_budget_ms)
     return settings
 
 

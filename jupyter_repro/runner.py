@@ -26,7 +26,7 @@ from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import ensure_async
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError, DeadKernelError
 from nbformat import NotebookNode
@@ -75,9 +75,9 @@ class CellStopped(RuntimeError):
         super().__init__(f"{self.cell_name()} {self.outcome()}")
 
     def cell_name(self, known_as: str | None = None) -> str:
-        """``Cell 3 (id 9f1c, "while True: ...")``; ``known_as`` replaces the id."""
-        label = known_as or (f"id {self.cell_id}" if self.cell_id else "")
-        return f'Cell {self.index + 1} ({label}{", " if label else ""}"{self.first_line}")'
+        """``Cell 3 (id 9f1c, "while True: ...")``; ``known_as`` replaces the id. No execution
+        count: a cell whose kernel died may not have been given one yet."""
+        return cell_name(self.index, self.notebook.cells[self.index], known_as)
 
     def outcome(self) -> str:
         if self.why == TIMEOUT:
@@ -88,6 +88,26 @@ class CellStopped(RuntimeError):
         if self.why == NO_REPLY:
             return "did not finish: the kernel went idle without replying. Stopped."
         return "did not finish: its kernel died (out of memory, a crash or an exit). Stopped."
+
+
+def cell_name(
+    index: int, cell: NotebookNode, known_as: str | None = None, *, count: bool = False
+) -> str:
+    """How every message names a cell: ``Cell 3 (execution count 5, id 9f1c, "while True:
+    ...")``. The number is its position counted from 1, as a person counts the notebook's
+    cells (markdown ones too); ``known_as`` replaces the id; with ``count``, the execution
+    count it ran as (the notebook's ``[5]``), when it has one."""
+    ran = cell.get("execution_count") if count else None
+    label = ", ".join(
+        part
+        for part in (
+            f"execution count {ran}" if isinstance(ran, int) else "",
+            known_as or (f"id {cell.get('id')}" if cell.get("id") else ""),
+        )
+        if part
+    )
+    code = first_line(cell.get("source", ""))
+    return f'Cell {index + 1} ({label}{", " if label else ""}"{code}")'
 
 
 def first_line(source: str, width: int = 40) -> str:
@@ -223,11 +243,16 @@ def run_notebook(
     allow_errors: bool = True,
     env: dict[str, str] | None = None,
     on_cell: Callable[[int, int], None] | None = None,
+    before_cell: Callable[[int], None] | None = None,
+    setup_code: str | None = None,
 ) -> NotebookNode:
     """Execute the notebook at ``path`` in its folder; return it with fresh outputs.
 
     ``timeout`` is per cell (see :func:`cell_timeout`); a cell that cannot finish raises
-    :class:`CellStopped`. ``on_cell(done, total)`` is called after each cell, for progress.
+    :class:`CellStopped`. ``on_cell(done, total)`` is called after each cell, for progress;
+    ``before_cell(index)`` before each (verify writes data file versions into its copy).
+    ``setup_code`` runs first, silently: not a cell, so nothing records or shows it (verify's
+    write guard); RuntimeError if it fails.
     """
     path = path.resolve()
     seconds = cell_timeout(path, timeout)
@@ -244,12 +269,29 @@ def run_notebook(
         resources={"metadata": {"path": str(path.parent)}},
     )
     kernel_env = {**os.environ, **(env or {}), "JPY_SESSION_NAME": str(path)}
+    # Headless, nobody waits between cells: hash every variable in its cell (no time budget),
+    # so the run's last values are complete when the kernel exits (verify compares them).
+    kernel_env.setdefault("JUPYTER_REPRO_HASH_TIME_BUDGET_MS", "0")
     # cleanup_kc: nbclient leaves a kernel it did not create running; this one is ours to stop.
     with client.setup_kernel(env=kernel_env, cleanup_kc=True):
         assert isinstance(client.kc, CellIdKernelClient)
+        if setup_code is not None:
+            _run_silently(client.kc, setup_code)
         for done, index in enumerate(indexes, start=1):
             client.kc.cell_id = nb.cells[index].get("id")
+            if before_cell is not None:
+                before_cell(index)
             client.run_cell(index)
             if on_cell is not None:
                 on_cell(done, len(indexes))
     return nb
+
+
+def _run_silently(kc: AsyncKernelClient, code: str) -> None:
+    """Run ``code`` with ``silent`` and no history: no cell events, no output, not recorded."""
+    reply = run_sync(kc.execute_interactive)(
+        code, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None
+    )
+    if reply["content"]["status"] != "ok":
+        content = reply["content"]
+        raise RuntimeError(f"Kernel setup failed: {content.get('ename')}: {content.get('evalue')}")

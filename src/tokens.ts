@@ -201,6 +201,10 @@ export interface IVerifyReport {
     message: string;
   }[];
   notes: string[];
+  /** Data files whose content is not the recorded one (current null: missing). */
+  files?: { path: string; recorded: string; current: string | null }[];
+  /** Versions of data files the re-run could not replay, one line each. */
+  data_versions?: string[];
   seconds: number;
   outputs: IVerifyOutputs;
 }

@@ -9,9 +9,17 @@ May import everything but the server and the recorder; commands import their lib
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .._version import __version__
+
+# nbformat validates with jsonschema, which imports ``rfc3987_syntax`` when it is installed
+# (jupyter-events asks for it) only to check IRI formats; that import compiles 38 lark grammars:
+# 3-4 s before any command could start, on every command. Notebook schemas check no IRI, so this
+# process goes without it (jsonschema skips the formats it cannot check).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -35,6 +43,7 @@ def main() -> None:
 
 def _register() -> None:
     """Attach every sub-command to the group."""
+    from .data_commands import data
     from .export_command import export
     from .lineage_commands import env, log, state
     from .pipeline_command import pipeline
@@ -42,7 +51,8 @@ def _register() -> None:
     from .run_command import run
     from .verify_command import verify
 
-    for command in (log, state, env, run, export, verify, pipeline, pair, git_setup, diff):
+    commands = (log, state, env, run, export, verify, pipeline, pair, git_setup, diff, data)
+    for command in commands:
         cli.add_command(command)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..common.errors import ExportError
+from ..common.errors import ExportError, RefusedOverwrite
 from ..common.slicing import UnknownTarget
 from ..script.export import FORMATS, export_script
 from ..verify.self_check import export_checked
@@ -101,6 +101,8 @@ def export(
                 outputs=not no_outputs,
                 everything=everything,
             )
+    except RefusedOverwrite as error:
+        raise click.ClickException(str(error)) from error  # exit 1: valid input, answer no
     except (ExportError, UnknownTarget) as error:
         raise click.UsageError(str(error)) from error
     for warning in result.warnings:

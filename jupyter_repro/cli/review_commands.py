@@ -53,33 +53,49 @@ def pair(notebook: Path, fmt: str, unpair: bool) -> None:
 
 @click.command("git-setup")
 @click.option("--global", "global_", is_flag=True, help="Configure your user git, not this repo.")
+@click.option(
+    "--strip-counts",
+    is_flag=True,
+    help="Also commit notebooks without execution counts (outputs are kept): a re-run with "
+    "equal results is never listed by `git status`, but `run --order stored` loses the order.",
+)
 @click.option("--undo", is_flag=True, help="Remove what git-setup added.")
-def git_setup(global_: bool, undo: bool) -> None:
-    """Configure git for notebooks: clean-text diffs, nbdime merges.
+def git_setup(global_: bool, strip_counts: bool, undo: bool) -> None:
+    """Configure git for notebooks: clean-text diffs, merges that survive re-runs.
 
-    Adds `*.ipynb diff=jupyter-repro merge=jupyternotebook` to .gitattributes and the matching
-    git config: `git diff` shows code, markdown and one-line output summaries (no execution
-    counts, ids or metadata), and `git merge` uses nbdime's merge driver.
+    Adds `*.ipynb diff=jupyter-repro merge=jupyter-repro filter=jupyter-repro` to
+    .gitattributes and the matching git config. `git diff` shows code, markdown and one-line
+    output summaries (no execution counts, ids or metadata). `git merge` merges with nbdime,
+    taking execution counts, outputs and timing of each cell from the branch that changed its
+    source (else the one that re-ran it, else yours): branches that re-ran the notebook and
+    changed different cells merge cleanly, a conflicting source stops with nbdime's markers.
+    Commits leave out JupyterLab's cell timing metadata; outputs and execution counts are kept.
     `git difftool -t nbdime FILE` opens nbdime's rich diff. Running it twice changes nothing.
 
     \b
     Examples:
       jupyter repro git-setup
+      jupyter repro git-setup --strip-counts
       jupyter repro git-setup --global
       jupyter repro git-setup --undo
     """
     from ..review import git_setup as setup
 
+    scope: setup.Scope = "global" if global_ else "local"
     try:
-        run = setup.disable if undo else setup.enable
-        report = run(Path.cwd(), "global" if global_ else "local")
+        if undo:
+            report = setup.disable(Path.cwd(), scope)
+        else:
+            report = setup.enable(Path.cwd(), scope, strip_counts=strip_counts)
     except setup.GitSetupError as error:
         raise click.UsageError(str(error)) from error
     for change in report.changes:
         click.echo(("Removed " if undo else "Set ") + change)
+    for removed in report.removed:
+        click.echo(f"Removed {removed} (an earlier jupyter-repro setup)")
     for kept in report.kept:
         click.echo(f"Left alone {kept}")
-    if not report.changes:
+    if not report.changes and not report.removed:
         click.echo("Nothing to undo." if undo else "Already set up: nothing changed.")
 
 

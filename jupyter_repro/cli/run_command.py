@@ -14,8 +14,8 @@ import click
 import nbformat
 
 from ..project_settings import SettingsError
-from ..runner import ORDERS, CellStopped, cell_timeout, execution_order, run_notebook
-from .store_access import read_notebook
+from ..runner import ORDERS, CellStopped, cell_name, cell_timeout, execution_order, run_notebook
+from .store_access import read_notebook, refuse_unreadable_store
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -74,9 +74,11 @@ def resolved_timeout(path: Path, given: int | None) -> int | None:
 def run(notebook: Path, order: str, output: Path | None, timeout: int | None) -> None:
     """Execute NOTEBOOK headless, recording every cell's lineage.
 
-    The notebook itself is left unchanged; pass -o to keep the outputs. Exit code 1 when a
-    cell raised, or could not finish: it ran past --timeout (then the kernel is interrupted),
-    its kernel died, or the kernel stopped answering. The run stops there, naming the cell.
+    The notebook itself is left unchanged; pass -o to keep the outputs. Cells are named by
+    their position counted from 1 (markdown cells too), then the execution count they ran as,
+    their id and first line. Exit code 1 when a cell raised, or could not finish: it ran past
+    --timeout (then the kernel is interrupted), its kernel died, or the kernel stopped
+    answering. The run stops there, naming the cell.
 
     \b
     Examples:
@@ -85,6 +87,7 @@ def run(notebook: Path, order: str, output: Path | None, timeout: int | None) ->
       jupyter repro run train.ipynb --timeout 7200   # two hours per cell
     """
     nb = read_notebook(notebook)
+    refuse_unreadable_store(notebook)  # a damaged or newer store: say so before running anything
     total = len(execution_order(nb, order))
     seconds = resolved_timeout(notebook, timeout)
     ran = 0
@@ -111,7 +114,8 @@ def run(notebook: Path, order: str, output: Path | None, timeout: int | None) ->
     if output is not None:
         nbformat.write(executed, output)
     for index, out in failed:
-        click.echo(f"cell {index}: {out['ename']}: {out['evalue']}", err=True)
+        cell = cell_name(index, executed.cells[index], count=True)  # "Cell 3 (execution count 2..."
+        click.echo(f"{cell} raised {out['ename']}: {out['evalue']}", err=True)
     if stopped is not None:
         click.echo(str(stopped), err=True)
         click.echo(f"Ran {ran} of {total} cells of {notebook}; {len(failed)} raised; stopped.")

@@ -11,6 +11,24 @@ from ..common import notebook_file
 from ..store import LineageStore, NoLineageYet, Session, StoreUnavailable, default_db_path
 
 
+class StoreError(click.ClickException):
+    """A store that cannot be read (damaged, locked, written by a newer jupyter-repro): one
+    ``Error: ...`` line saying what to do, no usage text (the command was right), exit code 2."""
+
+    exit_code = 2
+
+
+def refuse_unreadable_store(notebook: Path) -> None:
+    """Exit 2 (StoreError) when the store ``notebook`` would record into is damaged or was
+    written by a newer jupyter-repro; a store not created yet is fine."""
+    try:
+        LineageStore.open(default_db_path(notebook), create=False).close()
+    except NoLineageYet:
+        pass
+    except StoreUnavailable as exc:
+        raise StoreError(str(exc)) from exc
+
+
 def notebook_key(notebook: str | None) -> str | None:
     """The notebook as the recorder stores it: an absolute, resolved path."""
     return str(Path(notebook).expanduser().resolve()) if notebook else None
@@ -28,7 +46,7 @@ def open_store(notebook: str | None, db: str | None) -> LineageStore | None:
     except NoLineageYet:
         store = None
     except StoreUnavailable as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise StoreError(str(exc)) from exc
     if notebook and not Path(notebook).exists():
         known = store is not None and store.latest_session(notebook_key(notebook)) is not None
         if not known:

@@ -46,10 +46,25 @@ class _Progress:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--session", help="With a notebook TARGET: the session to verify (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--twice", is_flag=True, help="Run twice to tell nondeterminism from a bad export.")
+@click.option(
+    "--twice",
+    is_flag=True,
+    help="Run twice to tell the code's nondeterminism from a bad export, and from jupyter-repro's "
+    "own unstable hashes (each difference between the runs gets a cause).",
+)
+@click.option(
+    "--recorded-data",
+    is_flag=True,
+    help="Replay every data file read from the data cache, even where the file changed since.",
+)
 @timeout_option
 def verify(
-    target: Path, session: str | None, as_json: bool, twice: bool, timeout: int | None
+    target: Path,
+    session: str | None,
+    as_json: bool,
+    twice: bool,
+    timeout: int | None,
+    recorded_data: bool,
 ) -> None:
     """Re-run TARGET in a fresh kernel and check it reproduces the recorded results.
 
@@ -57,7 +72,10 @@ def verify(
     (or --session) recorded session is exported to a temporary folder first. It runs in a
     temporary copy of the script's and the notebook's folders, so nothing there is written
     (data files elsewhere are read in place). A cell that runs past --timeout is interrupted
-    and the run stops there: not reproduced, naming the cell. Exit code 0 reproduced, 1 not
+    and the run stops there: not reproduced, naming the cell. A data file that changed since
+    recording means not reproduced, unless --recorded-data replays the versions the session
+    read from the data cache (.repro/data); a file the session saw change between two reads
+    always gets, in the copy, the version each cell read. Exit code 0 reproduced, 1 not
     reproduced, 2 bad input (missing script, lock, notebook, session, data file or settings).
 
     \b
@@ -70,12 +88,19 @@ def verify(
     try:
         if target.suffix == ".ipynb":
             report = verify_notebook(
-                target, session_id=session, twice=twice, on_cell=progress, timeout=timeout
+                target,
+                session_id=session,
+                twice=twice,
+                on_cell=progress,
+                timeout=timeout,
+                recorded_data=recorded_data,
             )
         elif session is not None:
             raise click.UsageError("--session applies to a notebook TARGET only")
         else:
-            report = verify_script(target, twice=twice, on_cell=progress, timeout=timeout)
+            report = verify_script(
+                target, twice=twice, on_cell=progress, timeout=timeout, recorded_data=recorded_data
+            )
     except VerifyInputError as error:
         raise InputError(str(error)) from error
     finally:

@@ -14,6 +14,10 @@ translator all ask here, so they cannot disagree.
 - ``global_state``: the one table of hidden global state (RNGs, working directory, environment,
   options...): what sets each kind and what reads it; ``state_effects`` matches a session's cells
   against it over ``state_refs`` (imports, dotted calls and targets, magics of a cell);
+- ``credentials``: the one table of what a credential looks like (names, token formats, URL
+  user-info, query parameters, connection-string keys), with ``redact_text``;
+  ``credential_literals``: the string literals of a cell that hold one (``redact_code``), and the
+  ``<redacted:NAME>`` markers left in their place;
 - ``scope_names``, ``statement_order``: the walkers under ``cell_names``.
 
 May import the standard library and IPython (lazily, inside functions) only: it sits below both

@@ -29,6 +29,7 @@ from .notebook import read_cells
 from .scripts import ScriptContext, StageText, stage_script
 from .session_slice import slice_for_pipeline, state_after
 from .stages import Group, infer_stages, merge_idle, slug, stage_names
+from .state_replay import StateReplay
 from .steps import PlainSteps, plain_steps
 from .writers import (
     Layout,
@@ -62,10 +63,12 @@ class Build:
         self.layout = Layout(relative_posix(directory, root), relative_posix(root, directory))
         live = store.live_state(session.id)
         sliced, self.warnings = slice_for_pipeline(history, live)
+        self.warnings += [*sliced.kept_for_state, *sliced.dynamic_reads]  # as `export` says
         plain = plain_steps(sliced, read_cells(notebook))
         self.warnings += plain.warnings
         if not plain.steps:
             raise ExportError(f"Session {session.id} has nothing to run: no result, no file")
+        self.replay = StateReplay(history, plain.steps)
         groups = self._cut(plain, sliced, lambda i, name: state_after(history, live, i, name))
         names = stage_names(groups, slug(notebook.stem))
         self.stages = [self._stage(i, names[i], group) for i, group in enumerate(groups)]
@@ -92,10 +95,14 @@ class Build:
         params = (plain.params_execution, frozenset(plain.params))
         while True:  # planning hand-offs tells which stages produce nothing
             stages = [g.steps for g in groups]
-            self.needs, pickled = plan_needs(stages, sliced.reads, sliced.writes, params, state_of)
+            state = self.replay.plan(stages)
+            self.needs, pickled = plan_needs(
+                stages, sliced.reads, sliced.writes, params, state_of, state
+            )
+            # A stage that only sets hidden state (a seed, a chdir) produces nothing either.
             if not merge_idle(groups, lambda i: bool(self.needs[i].saves)):
                 break
-        self.warnings += merged + pickled
+        self.warnings += merged + pickled + state.warnings
         return groups
 
     def _stage(self, index: int, name: str, group: Group) -> Stage:
@@ -113,8 +120,8 @@ class Build:
                 deps.append(path)
         needs: StageNeeds = self.needs[index]
         script = self._in_pipeline(f"stages/{index + 1:02d}_{name}.py")
-        loads = [self._in_pipeline(h.file) for h in needs.loads]
-        saves = [self._in_pipeline(h.file) for h in needs.saves]
+        loads = [self._in_pipeline(h.file) for h in needs.all_loads()]
+        saves = [self._in_pipeline(h.file) for h in needs.all_saves()]
         return Stage(name, script, (script, *deps, *loads), (*outs, *saves), tuple(needs.params))
 
     def _in_pipeline(self, name: str) -> str:
@@ -141,7 +148,10 @@ class Build:
         """Recorded versions of what the scripts import, hand-off formats and YAML included."""
         modules = imported_modules(self.scripts)
         modules |= {
-            m for n in self.needs for h in (*n.loads, *n.saves) for m in FORMATS[h.kind].modules
+            m
+            for n in self.needs
+            for h in n.all_loads() + n.all_saves()
+            for m in FORMATS[h.kind].modules
         }
         if "pandas" in modules and any("parquet" in text for text in self.scripts):
             modules.add("pyarrow")  # pandas' Parquet engine, never imported by name

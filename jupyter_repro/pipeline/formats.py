@@ -12,6 +12,11 @@ Parquet through pyarrow for DataFrames and Arrow tables, ``.npy`` (no pickle ins
 arrays, JSON for numbers, strings, booleans and None, and pickle for anything else: the last
 resort, since it loads only with the same code and packages (the caller warns). Every writer is
 deterministic, so an unchanged value gives an unchanged file and DVC skips what follows.
+
+``STATE_FORMATS`` (also in ``FORMATS``, keyed by the hidden state's dependency key) hand off a
+global random generator rather than a value: ``save`` writes the state the generator is in,
+``load`` puts the generator back in it (``random`` and ``numpy.random`` as JSON, torch's CPU
+generator as its bytes); ``{value}`` is not used. ``state_replay`` says when.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from ..store import VariableState
 class Format:
     extension: str
     modules: tuple[str, ...]  # distributions the stage scripts need for it
-    imports: str  # one line, aliased so no user name is shadowed
+    imports: str  # import lines, aliased so no user name is shadowed
     save_line: str  # {value} and {path} are filled in
     load_line: str
 
@@ -73,6 +78,35 @@ FORMATS = {
         "{value} = _repro_pickle.loads(({path}).read_bytes())",
     ),
 }
+
+#: Global random generators whose state a stage can save and a later one restore.
+STATE_FORMATS = {
+    "state:rng:random": Format(
+        "json",
+        (),
+        "import json as _repro_json\nimport random as _repro_random",
+        "({path}).write_text(_repro_json.dumps(_repro_random.getstate()))",
+        "_repro_state = _repro_json.loads(({path}).read_text())\n"
+        "_repro_random.setstate((_repro_state[0], tuple(_repro_state[1]), _repro_state[2]))",
+    ),
+    "state:rng:numpy": Format(
+        "json",
+        ("numpy",),
+        "import json as _repro_json\nimport numpy.random as _repro_numpy_random",
+        "({path}).write_text(_repro_json.dumps([v.tolist() if hasattr(v, 'tolist') else v "
+        "for v in _repro_numpy_random.get_state()]))",
+        "_repro_numpy_random.set_state(tuple(_repro_json.loads(({path}).read_text())))",
+    ),
+    "state:rng:torch": Format(
+        "bin",
+        ("torch",),
+        "import torch as _repro_torch",
+        "({path}).write_bytes(bytes(_repro_torch.get_rng_state().tolist()))",
+        "_repro_torch.set_rng_state(_repro_torch.tensor(list(({path}).read_bytes()), "
+        "dtype=_repro_torch.uint8))",
+    ),
+}
+FORMATS.update(STATE_FORMATS)
 
 _PANDAS = {"pandas.DataFrame", "pandas.core.frame.DataFrame"}
 _ARROW = {"pyarrow.Table", "pyarrow.lib.Table"}

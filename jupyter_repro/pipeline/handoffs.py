@@ -12,6 +12,10 @@ A stage reads a name whose latest writer (per the slice) ran in an earlier stage
 function or a class is code: its statement is copied into the stage. A parameter comes from
 params.yaml. Any other value is handed off through a file, in a format chosen from its recorded
 type (``pipeline_formats``), so every edge between stages is a file DVC and make can see.
+
+Hidden state (``state_replay``) adds two needs: statements of earlier cells the stage runs again
+first (``replay``, with the copies and hand-offs they need themselves), and random generators
+whose state an earlier stage saves and this one restores (``state_loads``/``state_saves``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ..store import VariableState
 from .formats import FORMATS, format_for
+from .state_replay import StatePlan
 from .steps import Step
 
 _IMPORTS = (ast.Import, ast.ImportFrom)
@@ -43,6 +48,20 @@ class StageNeeds:
     params: list[str] = field(default_factory=list)
     loads: list[Handoff] = field(default_factory=list)
     saves: list[Handoff] = field(default_factory=list)
+    #: Hidden state earlier stages set (``state_replay``): the statements set again, first,
+    #: after what they need (copies and loads of their own, not repeated in the lists above).
+    replay: list[Step] = field(default_factory=list)
+    replay_copies: list[str] = field(default_factory=list)
+    replay_loads: list[Handoff] = field(default_factory=list)
+    #: Random generators' state: restored last before the stage's cells, saved at its end.
+    state_loads: list[Handoff] = field(default_factory=list)
+    state_saves: list[Handoff] = field(default_factory=list)
+
+    def all_loads(self) -> list[Handoff]:
+        return [*self.replay_loads, *self.loads, *self.state_loads]
+
+    def all_saves(self) -> list[Handoff]:
+        return [*self.saves, *self.state_saves]
 
 
 def plan_needs(
@@ -51,35 +70,68 @@ def plan_needs(
     writes: Mapping[int, frozenset[str]],
     params: tuple[int | None, frozenset[str]],
     state_of: Callable[[int, str], VariableState | None],
+    state: StatePlan | None = None,
 ) -> tuple[list[StageNeeds], list[str]]:
-    """Per stage, what it needs from earlier stages; ``params`` is (execution id, names)."""
-    code = {s.execution.id: s.code for stage in stages for s in stage}
-    stage_of = {s.execution.id: i for i, stage in enumerate(stages) for s in stage}
-    writers = _writers(writes)
-    needs = [StageNeeds() for _ in stages]
-    crossing: dict[tuple[int, str], list[int]] = {}  # (provider, name) -> consuming stages
+    """Per stage, what it needs from earlier stages; ``params`` is (execution id, names);
+    ``state`` the hidden state each sets again and the generator states it restores."""
+    planner = _Planner(stages, writes, params)
     for i, stage in enumerate(stages):
-        copies: set[tuple[int, int, str]] = set()  # (provider, line, source): run in that order
-        for step in stage:
-            for name in sorted(reads.get(step.execution.id, ())):
-                provider = _provider(writers.get(name, []), step.execution.id)
+        needs = planner.needs[i]
+        replays = state.replays[i] if state else []
+        needs.replay = [r.step for r in replays]
+        needs.replay_copies = planner.part(i, [(r.step.execution.id, r.reads) for r in replays])
+        ran = "".join(f"\n{s.code}" for s in needs.replay) + "\n"
+        ran += "".join(f"\n{c}\n" for c in needs.replay_copies)
+        own = [(s.execution.id, reads.get(s.execution.id, frozenset())) for s in stage]
+        # What the replayed statements already ran needs no copy.
+        needs.copies = [c for c in planner.part(i, own, late=True) if f"\n{c}\n" not in ran]
+    warnings = _handoffs(planner.crossing, planner.stage_of, state_of, planner.needs)
+    if state is not None:
+        _state_handoffs(state.carried, planner.stage_of, planner.needs)
+    return planner.needs, warnings
+
+
+class _Planner:
+    """Where each name a stage reads comes from: its own stage, params, a copy or a hand-off."""
+
+    def __init__(
+        self,
+        stages: Sequence[Sequence[Step]],
+        writes: Mapping[int, frozenset[str]],
+        params: tuple[int | None, frozenset[str]],
+    ) -> None:
+        self.code = {s.execution.id: s.code for stage in stages for s in stage}
+        self.stage_of = {s.execution.id: i for i, stage in enumerate(stages) for s in stage}
+        self.writers = _writers(writes)
+        self.params = params
+        self.needs = [StageNeeds() for _ in stages]
+        #: (provider, name) -> consuming stage -> whether its replayed statements need it
+        self.crossing: dict[tuple[int, str], dict[int, bool]] = {}
+
+    def part(
+        self, i: int, reads: Sequence[tuple[int, frozenset[str]]], late: bool = False
+    ) -> list[str]:
+        """The copies stage ``i`` needs for these (execution id, names read), in the order they
+        ran; params and hand-offs are noted on the way."""
+        copies: set[tuple[int, int, str]] = set()  # (provider, line, source): in that order
+        for execution_id, names in reads:
+            for name in sorted(names):
+                provider = _provider(self.writers.get(name, []), execution_id)
                 if provider is None:
                     continue  # a builtin, or never bound: nothing to bring
-                if provider == params[0] and name in params[1]:
-                    _add(needs[i].params, name)
-                elif stage_of.get(provider, i) != i:
-                    found = definition(code[provider], name)
+                if provider == self.params[0] and name in self.params[1]:
+                    _add(self.needs[i].params, name)
+                elif self.stage_of.get(provider, i) != i:
+                    found = definition(self.code[provider], name)
                     if found is not None:
                         copies.add((provider, *found))
-                    elif i not in crossing.setdefault((provider, name), []):
-                        crossing[(provider, name)].append(i)
-        needs[i].copies = list(dict.fromkeys(source for _, _, source in sorted(copies)))
-    warnings = _handoffs(crossing, stage_of, state_of, needs)
-    return needs, warnings
+                    else:
+                        self.crossing.setdefault((provider, name), {}).setdefault(i, not late)
+        return list(dict.fromkeys(source for _, _, source in sorted(copies)))
 
 
 def _handoffs(
-    crossing: Mapping[tuple[int, str], list[int]],
+    crossing: Mapping[tuple[int, str], Mapping[int, bool]],
     stage_of: Mapping[int, int],
     state_of: Callable[[int, str], VariableState | None],
     needs: list[StageNeeds],
@@ -94,15 +146,33 @@ def _handoffs(
         stem = name if names.count(name) == 1 else f"{name}.{producer + 1:02d}"
         handoff = Handoff(name, f"handoffs/{stem}.{FORMATS[kind].extension}", kind, producer)
         needs[producer].saves.append(handoff)
-        for consumer in consumers:
-            needs[consumer].loads.append(handoff)
+        for consumer, early in sorted(consumers.items()):
+            (needs[consumer].replay_loads if early else needs[consumer].loads).append(handoff)
         if kind == "pickle":
             kind_name = state.type if state else "unknown type"
             warnings.append(
                 f"{name} ({kind_name}) goes from stage {producer + 1} to stage "
-                f"{consumers[0] + 1} as a pickle: it loads only with the same code and packages"
+                f"{min(consumers) + 1} as a pickle: it loads only with the same code and packages"
             )
     return warnings
+
+
+def _state_handoffs(
+    carried: Mapping[tuple[int, str], list[int]],
+    stage_of: Mapping[int, int],
+    needs: list[StageNeeds],
+) -> None:
+    """A file per (stage, generator) whose state at that stage's end a later stage restores."""
+    for (writer, key), consumers in sorted(carried.items()):
+        producer = stage_of[writer]
+        name = key.removeprefix("state:").replace(":", "-")  # rng-numpy: never a Python name
+        stem = f"{name}.{producer + 1:02d}.{FORMATS[key].extension}"
+        handoff = Handoff(key, f"handoffs/{stem}", key, producer)
+        if handoff not in needs[producer].state_saves:
+            needs[producer].state_saves.append(handoff)
+        for consumer in consumers:
+            if handoff not in needs[consumer].state_loads:
+                needs[consumer].state_loads.append(handoff)
 
 
 def _writers(writes: Mapping[int, frozenset[str]]) -> dict[str, list[int]]:

@@ -1,14 +1,20 @@
-"""Write the pipeline folder all at once, or not at all.
+"""Write the pipeline folder all at once, or not at all, replacing only what is provably ours.
 
 Usage::
 
-    check_target(directory, force)              # ExportError before anything is computed
-    written = write_folder(directory, {"dvc.yaml": text, "stages/01_clean.py": text}, force)
+    check_target(directory, force)      # before anything is computed: a file, or a busy folder
+    plan = plan_writes(directory, files, notebook)   # ``ownership``: what is ours, what is not
+    plan.refuse_foreign()
+    written = write_folder(plan, partial(manifest_text, "../analysis.ipynb", "dvc", session))
 
 Every file is first written into a temporary folder beside the target. A new (or empty) target
-is then that folder, renamed: one step. With ``force``, an existing folder keeps the files it
-holds that are not ours (DVC's ``dvc.lock``, the user's notes); each of ours is replaced by a
-rename, and stage scripts an earlier export wrote that this one no longer has are removed.
+is then that folder, renamed, with its manifest: one step. Into a folder that holds files
+(``--force``), the manifest is replaced first by one claiming, for each file, both the bytes on
+disk and the bytes coming; then our stale stage scripts are deleted and each of our files is
+replaced by a rename; last, the manifest is replaced by one naming only what is now in place.
+Each manifest write is a rename too, so a crash at any point leaves a whole manifest naming
+only bytes we wrote, and the next export recognises every file as ours. Files that are not ours
+(DVC's ``dvc.lock``, the user's notes) are kept: ``ownership`` refused anything in the way.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Set
 from pathlib import Path
 
-from ..common.errors import ExportError
+from ..common.errors import ExportError, RefusedOverwrite
+from .manifest import MANIFEST, digest
+from .ownership import Plan
 
-MARKER = "jupyter_repro"  # in every file we write: how a stale one of ours is recognised
+Render = Callable[[Mapping[str, Set[str]]], str]  # the manifest's text, for these digests
 
 
 def check_target(directory: Path, force: bool) -> None:
@@ -29,41 +37,51 @@ def check_target(directory: Path, force: bool) -> None:
     if directory.exists() and not directory.is_dir():
         raise ExportError(f"Output is not a folder: {directory}")
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise ExportError(
-            f"Output folder is not empty: {directory} (pass --force to write over it)"
+        raise RefusedOverwrite(
+            f"Output folder is not empty: {directory} (pass --force to replace the files an "
+            "earlier export of this notebook wrote there; no other file is ever replaced)"
         )
 
 
-def write_folder(directory: Path, files: Mapping[str, str], force: bool) -> tuple[Path, ...]:
-    """Write ``files`` (relative path -> text) into ``directory``; return their paths."""
-    check_target(directory, force)
+def write_folder(plan: Plan, render: Render) -> tuple[Path, ...]:
+    """Write ``plan.files`` and the manifest into ``plan.directory``; return their paths."""
+    directory = plan.directory
     directory.parent.mkdir(parents=True, exist_ok=True)
     # Made with mkdir, not mkdtemp, so the folder gets the usual mode once renamed.
     staging = directory.parent / f".{directory.name}-{uuid.uuid4().hex[:12]}.tmp"
     staging.mkdir()
+    ours = {name: {digest(data)} for name, data in plan.files.items()}
     try:
-        for name, text in files.items():
+        for name, data in plan.files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(data)
         if directory.is_dir() and any(directory.iterdir()):
-            _replace_ours(staging, directory, files)
+            _replace_ours(staging, plan, render, ours)
         else:
+            (staging / MANIFEST).write_text(render(ours), encoding="utf-8")
             if directory.is_dir():
                 directory.rmdir()
             os.replace(staging, directory)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return tuple(directory / name for name in files)
+    return (*(directory / name for name in plan.files), directory / MANIFEST)
 
 
-def _replace_ours(staging: Path, directory: Path, files: Mapping[str, str]) -> None:
-    stages = directory / "stages"
-    for old in sorted(stages.glob("*.py")) if stages.is_dir() else []:
-        name = old.relative_to(directory).as_posix()
-        if name not in files and MARKER in old.read_text(errors="replace"):
-            old.unlink()
-    for name in files:
+def _replace_ours(staging: Path, plan: Plan, render: Render, ours: dict[str, set[str]]) -> None:
+    directory = plan.directory
+    moving = {name: {*ours.get(name, ()), plan.previous[name]} for name in plan.previous}
+    _put_manifest(staging, directory, render({**ours, **moving}))
+    for name in plan.stale:
+        (directory / name).unlink()
+    for name in plan.files:
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, target)
+    _put_manifest(staging, directory, render(ours))  # last: only what is now in place
+
+
+def _put_manifest(staging: Path, directory: Path, text: str) -> None:
+    temporary = staging / MANIFEST
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, directory / MANIFEST)

@@ -5,10 +5,13 @@ Usage::
     text = stage_script(StageText(2, 3, stage, steps, needs), ScriptContext(notebook, workdir))
 
 The script moves to the folder the notebook ran in (so the cells' relative paths mean what they
-meant in the session, and its local modules import), loads its parameters and the values earlier
-stages handed off, runs its executions in the order they ran, then writes its own hand-offs. It
-needs nothing from jupyter-repro. It names no session, execution or date, so the same code
-exported again gives the same script and DVC or make have nothing to re-run.
+meant in the session, and its local modules import), loads its parameters, sets again the hidden
+state earlier stages set (``state_replay``: their setting statements, in the order they ran),
+loads the values earlier stages handed off and restores the random generators as they left
+them, runs its executions in the order they ran, then writes its own hand-offs and, for later
+stages, its generators' state. It needs nothing from jupyter-repro. It names no session,
+execution or date, so the same code exported again gives the same script and DVC or make have
+nothing to re-run.
 """
 
 from __future__ import annotations
@@ -71,23 +74,48 @@ def stage_script(text: StageText, context: ScriptContext) -> str:
     if needs.params:
         lines = [f"{name} = _PARAMS[{name!r}]" for name in needs.params]
         parts.append(_PARAMS_SOURCE + "\n".join(lines) + "\n")
+    if needs.replay:
+        parts.append(_replay(needs))
     if needs.copies:
         parts.append("\n# Imports and definitions from earlier stages, run again here.\n")
         parts.append("\n".join(needs.copies) + "\n")
     if needs.loads:
         parts.append("\n# Values earlier stages handed off.\n" + _handoff_lines(needs.loads, True))
+    if needs.state_loads:
+        parts.append("\n# The random generators as earlier stages left them.\n")
+        parts.append(_handoff_lines(needs.state_loads, True))
     for step in text.steps:
-        cell = step.execution.cell_id
-        title = f"# Cell {cell}" if cell else "# A cell run without a cell id"
-        parts.append(f"\n\n{title}\n{step.code.rstrip()}\n")
-    if needs.saves:
+        parts.append(f"\n\n{_title(step)}\n{step.code.rstrip()}\n")
+    if needs.saves or needs.state_saves:
         parts.append("\n\n# Hand-offs: values later stages use, written as files.\n")
-        parts.append("_HANDOFFS.mkdir(exist_ok=True)\n" + _handoff_lines(needs.saves, False))
+        parts.append("_HANDOFFS.mkdir(exist_ok=True)\n")
+    if needs.saves:
+        parts.append(_handoff_lines(needs.saves, False))
+    if needs.state_saves:
+        parts.append("\n# The random generators' state, for the later stages drawing from them.\n")
+        parts.append(_handoff_lines(needs.state_saves, False))
+    return "".join(parts)
+
+
+def _title(step: Step) -> str:
+    cell = step.execution.cell_id
+    return f"# Cell {cell}" if cell else "# A cell run without a cell id"
+
+
+def _replay(needs: StageNeeds) -> str:
+    """The hidden state earlier stages set, set again first, after what it needs."""
+    parts = ["\n# Hidden state earlier stages set (working directory, environment, options...),\n"]
+    parts.append("# set again: the statements of their cells that set it, in the order they ran.\n")
+    if needs.replay_copies:
+        parts.append("\n".join(needs.replay_copies) + "\n")
+    if needs.replay_loads:
+        parts.append(_handoff_lines(needs.replay_loads, True))
+    parts += [f"\n{_title(step)}, again\n{step.code.rstrip()}\n" for step in needs.replay]
     return "".join(parts)
 
 
 def _handoff_lines(handoffs: Sequence[Handoff], load: bool) -> str:
-    imports = sorted({FORMATS[h.kind].imports for h in handoffs})
+    imports = sorted({line for h in handoffs for line in FORMATS[h.kind].imports.splitlines()})
     lines = []
     for handoff in handoffs:
         fmt, path = FORMATS[handoff.kind], f"_PIPELINE / {handoff.file!r}"

@@ -1,7 +1,6 @@
 """Linux inotify through ctypes: files under the project tree that were opened, read or written.
 
-It catches what Python's audit hook cannot see: native readers and writers (pyarrow, the pandas
-parquet engine, h5py) open files from C. Usage::
+Usage::
 
     watcher = InotifyWatcher.create(project_root)  # None when inotify is unavailable
     found = watcher.drain()   # {absolute path: READ | WRITE | ... bits} since the last drain
@@ -13,8 +12,8 @@ The tree is watched recursively once, skipping ``IGNORED_DIRS``, hidden folders 
 environments, up to ``MAX_WATCHES`` folders. Folders created later get watches at the next drain,
 and files already inside them are reported as created (and read, if their atime is later than
 their mtime); native reads of those files before the drain cannot be seen otherwise.
-Limitation: inotify reports every process, so the Jupyter server or another kernel touching a
-project file during a cell is indistinguishable from the cell; callers filter what they can.
+inotify reports every process alike: the file tracker uses it as a hint only (files this
+process holds open, files others changed), never to credit a cell with a read or a write.
 """
 
 from __future__ import annotations
@@ -29,6 +28,9 @@ from collections import deque
 log = logging.getLogger(__name__)
 
 READ, WRITE, READ_FIRST, DELETED, CREATED, OPENED = 1, 2, 4, 8, 16, 32
+#: The content changed (written, truncated, created, moved in): WRITE also covers a file opened
+#: for writing and closed unchanged, as a database or a memory map opened read-write is.
+MODIFIED = 64
 
 IGNORED_DIRS = frozenset(
     {".git", ".hg", ".svn", ".repro", ".ipynb_checkpoints", "node_modules", "__pycache__",
@@ -109,8 +111,10 @@ class InotifyWatcher:
             bits |= READ if bits & WRITE else READ | READ_FIRST
         if mask & (_MODIFY | _CLOSE_WRITE | _MOVED_TO):
             bits |= WRITE
+        if mask & (_MODIFY | _MOVED_TO):
+            bits |= MODIFIED
         if mask & _CREATE:
-            bits |= WRITE | CREATED
+            bits |= WRITE | CREATED | MODIFIED
         if mask & (_DELETE | _MOVED_FROM):
             bits |= DELETED
         found[path] = bits | (OPENED if mask & _OPEN else 0)
@@ -182,4 +186,4 @@ def _new_file_bits(entry: os.DirEntry[str]) -> int:
     # With relatime, a read after the last write moves atime past mtime: a hint that the cell
     # read the file back before we could watch its folder.
     read = READ if st.st_atime_ns > st.st_mtime_ns else 0
-    return WRITE | CREATED | read
+    return WRITE | CREATED | MODIFIED | read

@@ -1,19 +1,23 @@
 """The recorder: one per kernel, driven by IPython's ``pre_run_cell``/``post_run_cell`` events.
 
-Before a cell runs it writes the code and start time (so a kernel killed mid-cell leaves a
-``running`` record that reads back as ``interrupted``); after it runs it writes status, timing,
+Before a cell runs it queues the code and start time (so a kernel killed mid-cell leaves a
+``running`` record that reads back as ``interrupted``); after it runs it queues status, timing,
 the variables the cell changed (hashes only), the files it read and wrote, fingerprints of its
-outputs (``output_capture``), the RNG fingerprint and the environment id. Nothing here may hurt
-the user: any failure is logged, shown once on stderr, and the kernel carries on as a plain
-ipykernel would.
+outputs (``output_capture``), the RNG fingerprint and the environment id. ``record_writer``
+writes them on its own thread, so a locked or slow store delays records, never the cell.
+
+Nothing here may hurt the user. Every failure, and an interrupt (Stop) that lands while a cell
+is being recorded, is caught: the cell's record is still written, with what could not be
+recorded named in its ``incomplete`` field; details go to the kernel's log and the user sees one
+line, once per kind of problem (``recorder_log``); the kernel carries on as a plain ipykernel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
-import sys
 import time
 import uuid
 from datetime import datetime, timezone
@@ -26,24 +30,41 @@ from ..store import (
     STATUS_OK,
     ExecutionEnd,
     ExecutionStart,
-    LineageStore,
     OutputFingerprint,
     Session,
-    StoreUnavailable,
     VariableState,
     default_db_path,
     project_root,
 )
 from . import kernel_context
 from .change_tracker import ChangeTracker
+from .data_snapshots import DataSnapshots
 from .environment import capture_environment
 from .environment_watch import PackageChangeWatcher, rng_fingerprint
 from .file_tracker import FileTracker
 from .output_capture import OutputCapture
+from .record_writer import RecordWriter, Ticket
+from .recorder_log import Notices
 from .recorder_settings import RecorderSettings
+from .redaction import stored_code, stored_error_message
 from .state_hash import ValueDigest
 
 log = logging.getLogger("jupyter_repro.recorder")
+
+#: At kernel exit, how long queued records may take to be written (a locked store) before
+#: they are given up; jupyter_client kills a kernel that takes more than 5 s to shut down.
+EXIT_WAIT_S = 3.0
+#: At kernel exit, how long hashes still computed off the cells' path (``ChangeTracker``'s
+#: time budget) may take to arrive first; what is later stays recorded as incomplete.
+HASH_EXIT_WAIT_S = 2.0
+#: Notice keys (see ``recorder_log.Notices``): each problem is shown once per kernel.
+FAILED, STOPPED = "recording-failed", "stopped-while-recording"
+#: What an interrupted or failed recording leaves out, for the record's ``incomplete`` field.
+VARIABLES_STOPPED = "variables not recorded: Stop was pressed while they were hashed"
+RECORDING_STOPPED = (
+    "variables, files, environment and RNG not recorded: Stop was pressed while the cell was "
+    "being recorded"
+)
 
 
 def utc_now() -> str:
@@ -61,6 +82,20 @@ def variable_state(name: str, digest: ValueDigest) -> VariableState:
     )
 
 
+def status_of(error: BaseException | None) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return STATUS_INTERRUPTED
+    return STATUS_OK if error is None else STATUS_ERROR
+
+
+def describe(error: BaseException) -> str:
+    """``Type: message`` on one short line, for notices and ``incomplete`` fields: redacted as
+    stored error messages are (the failure may quote a value of the user's)."""
+    text = " ".join((stored_error_message(error) or "").split())
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 class Recorder:
     """Records every execution of one IPython shell into the project's lineage store."""
 
@@ -74,99 +109,176 @@ class Recorder:
             skip=lambda name: self.settings.skips(name),
             hidden=getattr(shell, "user_ns_hidden", {}),
             budget_bytes=self.settings.budget_bytes,
+            time_budget_s=self.settings.hash_time_budget_s,
         )
-        self.store: LineageStore | None = None
+        self.writer: RecordWriter | None = None
         self.files: FileTracker | None = None
+        self.snapshots: DataSnapshots | None = None
         self.packages = PackageChangeWatcher()
+        self.notices = Notices()
         # Hooks registered now, from the thread cells run in (the display hooks are per thread).
         self.outputs = self._capture_outputs(shell) if self.base_settings.track_outputs else None
         self._output_key: str | None = None
-        self._written: int | None = None  # the execution last written, for outputs coming late
+        self._written: Ticket | None = None  # the execution last written, for outputs coming late
         self.env_id: str | None = None
         self.notebook: Path | None = None
         self.root = Path.cwd()  # the project root, known once the store is opened
         self.disabled = False
-        self._warned = False
-        self._execution_id: int | None = None
+        self._ticket: Ticket | None = None
+        self._gaps: list[str] = []  # what the running cell's record will lack
         self._started = 0.0
 
-    # -- IPython events ------------------------------------------------------------------------
+    # -- IPython events: never raise, not even KeyboardInterrupt -------------------------------
     def pre_run_cell(self, info: Any) -> None:
-        """Write the code and start time before the cell runs."""
-        self._execution_id = None
-        self._output_key = None
-        self._settle_outputs()
-        if self.disabled or not getattr(info, "store_history", True):
-            return  # silent executions (completion, widgets, inspectors) are not the user's cells
+        """Queue the code and start time before the cell runs."""
+        self._ticket = None
+        self._gaps = []
         try:
-            store = self._ensure_store()
-            if store is None:
-                return
-            self._execution_id = store.start_execution(
-                ExecutionStart(
-                    session_id=self.session_id,
-                    notebook=str(self.notebook) if self.notebook else None,
-                    cell_id=kernel_context.cell_id(info),
-                    code=info.raw_cell or "",
-                    started=utc_now(),
-                )
-            )
-            self._refresh_settings()
-            self.changes.before_cell(self.shell.user_ns)
-            if self.files is not None:
-                self.files.start_cell()
-            if self.outputs is not None:
-                self._output_key = self.outputs.open(kernel_context.request_id(self.shell))
-        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
-            self._execution_id = None
+            self._before(info)
+        except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - logged, shown once (_fail)
+            if self._ticket is not None:  # the start is queued: its end will say what is missing
+                self._gaps.append(f"recording failed before the cell ({describe(error)})")
             self._fail("before the cell", error)
         self._started = time.perf_counter()
 
     def post_run_cell(self, result: Any) -> None:
-        """Write status, timing, changed variables, files, RNG and environment."""
-        if self._execution_id is None or self.store is None:
+        """Queue status, timing, changed variables, files, RNG and environment."""
+        ticket, self._ticket = self._ticket, None
+        if ticket is None or self.writer is None:
             return
-        duration_ms = (time.perf_counter() - self._started) * 1000
-        execution_id, self._execution_id = self._execution_id, None
-        if self.outputs is not None:
-            self.outputs.flush_streams()  # text still buffered: flushed while the rest is done
         try:
-            self.store.finish_execution(execution_id, self._end(result, duration_ms))
-            self._written = execution_id
-        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
+            self._after(ticket, result)
+        except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - logged, shown once (_fail)
             self._fail("after the cell", error)
-        finally:
-            if self._output_key is not None:  # _end failed first: stop keeping its outputs
-                self._outputs(None)
 
     # -- internals -----------------------------------------------------------------------------
-    def _end(self, result: Any, duration_ms: float) -> ExecutionEnd:
+    def _before(self, info: Any) -> None:
+        self._output_key = None
+        self._settle_outputs()
+        self._hear_writer()
+        if self.disabled or not getattr(info, "store_history", True):
+            return  # silent executions (completion, widgets, inspectors) are not the user's cells
+        writer = self._ensure_store()
+        self._ticket = writer.start(
+            ExecutionStart(
+                session_id=self.session_id,
+                notebook=str(self.notebook) if self.notebook else None,
+                cell_id=kernel_context.cell_id(info),
+                code=stored_code(info.raw_cell or ""),
+                started=utc_now(),
+            )
+        )
+        self._refresh_settings()
+        self._late_hashes()
+        self.changes.before_cell(self.shell.user_ns)
+        if self.files is not None:
+            self.files.start_cell()
+        if self.outputs is not None:
+            self._output_key = self.outputs.open(kernel_context.request_id(self.shell))
+
+    def _after(self, ticket: Ticket, result: Any) -> None:
+        assert self.writer is not None
+        duration_ms = (time.perf_counter() - self._started) * 1000
+        gaps, self._gaps = self._gaps, []
+        stopped, failed = False, None
+        try:
+            if self.outputs is not None:
+                self.outputs.flush_streams()  # text still buffered: flushed while the rest is done
+            end = self._end(result, duration_ms, gaps, ticket)
+        except KeyboardInterrupt:
+            stopped = True
+            end = self._cut_short(result, duration_ms, [*gaps, RECORDING_STOPPED])
+        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail, below
+            failed = error
+            end = self._cut_short(result, duration_ms, [*gaps, f"not recorded: {describe(error)}"])
+        # Queued before anything is said: a second Stop may cut the notice short, not the record.
+        self.writer.finish(ticket, end)
+        self._written = ticket
+        with contextlib.suppress(Exception):  # after this cell's end: never ahead of it
+            self._late_hashes()
+        if stopped:
+            self._warn(
+                "Stop was pressed while this cell was being recorded (the cell itself had "
+                "finished): its record is kept, marked incomplete, and recording goes on.",
+                STOPPED,
+            )
+        if failed is not None:
+            self._fail("after the cell", failed)
+        # Readers (the panel, the CLI) look when the kernel goes idle: let the record land
+        # first, unless the store is locked. Stop pressed now only ends the wait.
+        with contextlib.suppress(KeyboardInterrupt):
+            self.writer.settle()
+        self._hear_writer()
+
+    def _end(
+        self, result: Any, duration_ms: float, gaps: list[str], ticket: Ticket | None = None
+    ) -> ExecutionEnd:
         error = result.error_before_exec or result.error_in_exec
-        status = STATUS_OK
-        if isinstance(error, KeyboardInterrupt):
-            status = STATUS_INTERRUPTED
-        elif error is not None:
-            status = STATUS_ERROR
         files = self.files.end_cell() if self.files is not None else ()
-        changed: tuple[VariableState, ...] = ()
-        removed: tuple[str, ...] = ()
-        if result.error_before_exec is None:  # a cell that never ran changed nothing
-            cell = self.changes.after_cell(self.shell.user_ns, self._transformed(result))
-            changed = tuple(variable_state(n, d) for n, d in sorted(cell.changed.items()))
-            removed = tuple(cell.removed)
+        if self.snapshots is not None:
+            self.snapshots.after_cell(files)  # before the file can change again
+        changed, removed = self._changes(result, gaps, ticket)
         return ExecutionEnd(
             execution_count=getattr(result, "execution_count", None),
             ended=utc_now(),
             duration_ms=round(duration_ms, 3),
-            status=status,
+            status=status_of(error),
             error_name=type(error).__name__ if error is not None else None,
-            error_message=str(error)[:2000] if error is not None else None,
+            error_message=stored_error_message(error, getattr(result.info, "raw_cell", None)),
             env_id=self._environment_id(),
             rng=rng_fingerprint(),
             changed=changed,
             removed=removed,
             files=files,
             outputs=self._outputs(error),  # last: the streams flushed meanwhile
+            incomplete="; ".join(gaps) or None,
+        )
+
+    def _changes(
+        self, result: Any, gaps: list[str], ticket: Ticket | None = None
+    ) -> tuple[tuple[VariableState, ...], tuple[str, ...]]:
+        """The variables the cell changed and removed; none, and a gap, if hashing failed."""
+        if result.error_before_exec is not None:  # a cell that never ran changed nothing
+            return (), ()
+        try:
+            cell = self.changes.after_cell(
+                self.shell.user_ns, self._transformed(result), token=ticket
+            )
+        except KeyboardInterrupt:
+            gaps.append(VARIABLES_STOPPED)
+            self._warn(
+                "Stop was pressed while this cell's variables were being hashed (the cell "
+                "itself had finished): its record is kept without them, marked incomplete, and "
+                "recording goes on.",
+                STOPPED,
+            )
+            return (), ()
+        except Exception as error:  # noqa: BLE001 - one odd value must not cost the record
+            gaps.append(f"variables not recorded: {describe(error)}")
+            self._fail("while hashing variables", error)
+            return (), ()
+        changed = tuple(variable_state(n, d) for n, d in sorted(cell.changed.items()))
+        return changed, tuple(cell.removed)
+
+    def _cut_short(self, result: Any, duration_ms: float, gaps: list[str]) -> ExecutionEnd:
+        """What can still be said of a cell whose recording failed or was stopped."""
+        error = result.error_before_exec or result.error_in_exec
+        outputs: tuple[OutputFingerprint, ...] = ()
+        try:
+            outputs = self._outputs(error)
+        except (Exception, KeyboardInterrupt):
+            log.debug("jupyter-repro: the outputs of a cut-short record are lost", exc_info=True)
+            self._output_key = None
+            gaps.append("outputs not recorded")
+        return ExecutionEnd(
+            execution_count=getattr(result, "execution_count", None),
+            ended=utc_now(),
+            duration_ms=round(duration_ms, 3),
+            status=status_of(error),
+            error_name=type(error).__name__ if error is not None else None,
+            error_message=stored_error_message(error, getattr(result.info, "raw_cell", None)),
+            outputs=outputs,
+            incomplete="; ".join(gaps),
         )
 
     @staticmethod
@@ -190,12 +302,8 @@ class Recorder:
         if self.outputs is None:
             return
         late = self.outputs.settle()
-        if late is None or written is None or self.store is None:
-            return
-        try:
-            self.store.replace_outputs(written, late)
-        except Exception as error:  # noqa: BLE001 - logged and shown once by _fail
-            self._fail("recording the last cell's outputs", error)
+        if late is not None and written is not None and self.writer is not None:
+            self.writer.replace_outputs(written, late)
 
     def _transformed(self, result: Any) -> str:
         """The Python source IPython ran: its history keeps it, so it is not transformed twice."""
@@ -210,38 +318,50 @@ class Recorder:
             return raw
 
     def _environment_id(self) -> str | None:
-        assert self.store is not None
+        assert self.writer is not None
         if self.env_id is None or self.packages.changed():
             environment = capture_environment(self.root, kernel_context.kernel_name())
-            self.env_id = self.store.add_environment(environment)
+            self.writer.environment(environment)
+            self.env_id = environment.id
         return self.env_id
 
-    def _ensure_store(self) -> LineageStore | None:
-        if self.store is not None:
-            return self.store
+    def _ensure_store(self) -> RecordWriter:
+        """The writer of this session's records, started at the first recorded cell.
+
+        It opens the store on its own thread: a store that cannot be used is reported by the
+        writer (``_hear_writer``), at the end of the first cell at the latest.
+        """
+        if self.writer is not None:
+            return self.writer
         self.notebook = kernel_context.notebook_path(self.shell.user_ns)
         self.root = project_root(self.notebook.parent if self.notebook else Path.cwd())
         path = default_db_path(self.notebook)
-        try:
-            self.store = LineageStore.open(path)
-        except StoreUnavailable as error:
-            self.disabled = True
-            self._warn(f"lineage is not recorded in this kernel: {error}")
-            return None
-        self.store.add_session(
-            Session(
-                id=self.session_id,
-                kernel_id=kernel_context.kernel_id(),
-                notebook=str(self.notebook) if self.notebook else None,
-                started=utc_now(),
-                pid=os.getpid(),
-                hostname=socket.gethostname(),
-                kernel_name=kernel_context.kernel_name(),
-            )
+        session = Session(
+            id=self.session_id,
+            kernel_id=kernel_context.kernel_id(),
+            notebook=str(self.notebook) if self.notebook else None,
+            started=utc_now(),
+            pid=os.getpid(),
+            hostname=socket.gethostname(),
+            kernel_name=kernel_context.kernel_name(),
         )
+        self.writer = RecordWriter(path, session)
         if self.settings.track_files:
             self.files = FileTracker(self.root, ignore=[str(path)])
-        return self.store
+            self.snapshots = DataSnapshots.create(path, self.root, self._warn)
+        return self.writer
+
+    def _hear_writer(self) -> None:
+        """Show what the writer thread met; stop recording if it stopped writing."""
+        if self.writer is None:
+            return
+        for problem in self.writer.take_problems():
+            self._warn(problem.message, problem.key)
+        if self.writer.halted and not self.disabled:
+            self.disabled = True  # nothing is written any more: spare the cells the work
+            if self.files is not None:
+                self.files.close()
+                self.files = None
 
     def _refresh_settings(self) -> None:
         """Re-read the project's settings file when it changed (one stat per cell)."""
@@ -253,26 +373,33 @@ class Recorder:
         if stamp != self._settings_stamp:
             self._settings_stamp = stamp
             self.settings = self.base_settings.with_project(self.root)
-            self.changes.set_budget(self.settings.budget_bytes)
+            self.changes.set_budget(self.settings.budget_bytes, self.settings.hash_time_budget_s)
+
+    def _late_hashes(self) -> None:
+        """Final digests of variables an earlier cell left to a snapshot, into its record."""
+        if self.writer is None:
+            return
+        for late in self.changes.late_results():
+            changed = tuple(variable_state(n, d) for n, d in sorted(late.changed.items()))
+            self.writer.late_variables(late.token, changed, late.unchanged)
 
     def _fail(self, when: str, error: BaseException) -> None:
-        log.exception("jupyter-repro: recording failed %s", when)
+        log.error("jupyter-repro: recording failed %s", when, exc_info=error)
         self._warn(
-            f"recording failed {when} ({type(error).__name__}: {error}); "
-            "your code ran normally, this cell's lineage may be incomplete."
+            f"recording failed {when} ({describe(error)}); your code ran normally and recording "
+            "goes on, but this cell's record is incomplete. Details are in the kernel's log.",
+            FAILED,
         )
 
-    def _warn(self, message: str) -> None:
-        """Tell the user once per kernel; later failures only go to the log."""
-        log.warning("jupyter-repro: %s", message)
-        if not self._warned:
-            self._warned = True
-            print(f"[jupyter-repro] {message}", file=sys.stderr)
+    def _warn(self, message: str, key: str | None = None) -> None:
+        """Tell the user in one line, once per ``key`` (default: the message) and kernel."""
+        self.notices.show(key or message, message)
 
     def close(self) -> None:
-        """Stop file watching and output hooks, close the store (at unload or kernel shutdown).
+        """Stop file watching and output hooks, write what is queued (at unload or exit).
 
         Safe to call twice, and never raises: it also runs from ``atexit`` while the kernel exits.
+        Records still queued (a locked store) get ``EXIT_WAIT_S`` to be written.
         """
         try:
             self._settle_outputs()
@@ -280,10 +407,16 @@ class Recorder:
                 self.outputs.detach()
             if self.files is not None:
                 self.files.close()
-            if self.store is not None:
-                self.store.close()
+            if self.snapshots is not None:
+                self.snapshots.close()  # copies in flight finish before the store closes
+            self.changes.wait(HASH_EXIT_WAIT_S, latest_first=True)  # hashed off the cells' path
+            self._late_hashes()
+            self.changes.close()
+            if self.writer is not None:
+                self.writer.close(EXIT_WAIT_S)
         except Exception:  # the kernel is going away: log, never raise at exit
             log.debug("jupyter-repro: closing the recorder failed", exc_info=True)
         finally:
-            self.outputs = self.files = self.store = None
+            self.outputs = self.files = None
+            self.writer = None
             self.disabled = True

@@ -5,7 +5,7 @@
   with jupytext and the lock beside it;
 - ``ipython_syntax`` + ``magic_translations``: IPython syntax made plain Python, magic by magic;
 - ``guarded_cells``: each execution's plain code; needed ones that failed, wrapped so the script
-  goes on;
+  goes on; ``secret_literals``: credentials the recorder redacted, read from the environment;
 - ``cell_outputs``: which recorded outputs a cell shows again, and the ``_repro_show`` call;
 - ``header`` / ``data_check`` + ``output_helper``: the script's provenance text and the support
   cell it runs first (data check, working folder, outputs under plain ``python``);

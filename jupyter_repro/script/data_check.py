@@ -24,20 +24,24 @@ WORKDIR_VAR = "JUPYTER_REPRO_WORKDIR"
 _CHECK = """\
 
 
-def _repro_check(name, recorded):
-    \"\"\"Stop unless the data file has the recorded digest (xxh3 needs the xxhash package).\"\"\"
+def _repro_check(name, recorded, before=None):
+    \"\"\"Stop unless data file ``name`` is the version the session read (xxh3 needs xxhash).\"\"\"
+    if os.environ.get("{skip}") == "1":
+        return
     algorithm, path = recorded.split(":")[0], _repro_here / name
     digest = hashlib.sha256() if algorithm == "sha256" else __import__("xxhash").xxh3_128()
-    if not path.is_file():
-        raise SystemExit(f"Data file missing: {{name}}")
-    with open(path, "rb") as stream:
-        while chunk := stream.read({chunk}):
-            digest.update(chunk)
-    if f"{{algorithm}}:{{digest.hexdigest()}}" != recorded:
-        raise SystemExit(f"Data file changed since it was recorded: {{name}}")
-
-
-if os.environ.get("{skip}") != "1":
+    if path.is_file():
+        with open(path, "rb") as stream:
+            while chunk := stream.read({chunk}):
+                digest.update(chunk)
+        if f"{{algorithm}}:{{digest.hexdigest()}}" == recorded:
+            return
+    found = "changed since it was recorded" if path.is_file() else "missing"
+    stop = f"Stopped before cell {{before}}. " if before else ""
+    raise SystemExit(
+        f"{{stop}}Data file {{found}}: {{name}}\\n"
+        f"Restore the version the session read: jupyter repro data restore {{name}} {{recorded}}"
+    )
 """
 
 
@@ -53,13 +57,18 @@ def check_source(files: dict[str, tuple[str, str]], workdir: str, outputs: str |
                  "Path.cwd()")  # fmt: skip
     if files:
         lines.append(_CHECK.format(chunk=CHUNK, skip=SKIP_VAR).rstrip("\n"))
-        lines += [
-            f"    _repro_check({name!r}, {':'.join(files[name])!r})" for name in sorted(files)
-        ]
+        lines += ["", ""] + [check_call(name, files[name]) for name in sorted(files)]
     there = "_repro_here" if workdir in ("", ".") else f"_repro_here / {workdir!r}"
     lines.append(f'os.chdir(os.environ.get("{WORKDIR_VAR}") or {there})')
     source = "\n".join(lines) + "\n"
     return source + "\n" + helper_source(outputs) if outputs else source
+
+
+def check_call(name: str, pinned: tuple[str, str], before: int | None = None) -> str:
+    """One ``_repro_check`` line; ``before``: the script cell (numbered from 1) it guards."""
+    algorithm, digest = pinned
+    args = [repr(name), repr(f"{algorithm}:{digest}")] + ([str(before)] if before else [])
+    return f"_repro_check({', '.join(args)})"
 
 
 def _intro(files: bool, outputs: bool) -> str:

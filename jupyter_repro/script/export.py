@@ -29,6 +29,7 @@ from ..common.sessions import choose_session
 from ..store import LineageStore
 from .guarded_cells import plain_code
 from .lockfile import lock_path_for, write_lock
+from .ownership import refuse_foreign
 from .plan import EXPORT_MARKER, ExportPlan
 from .targets import choose, notebook_cells
 
@@ -87,7 +88,7 @@ def export_script(
     plan = ExportPlan(store, session, notebook, script, chosen, executions)
     nb = plan.notebook()
     lock = plan.lock()
-    _refuse_foreign(script)
+    refuse_foreign(script, lock_path_for(script), notebook)
     script.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "ipynb":
         nbformat.write(nb, script)
@@ -101,9 +102,3 @@ def export_script(
     said = (*warnings, *chosen.warnings, *sliced.kept_for_state, *sliced.dynamic_reads)
     said += tuple(plan.warnings)
     return ExportResult(script, lock_path, ids, said, shown)
-
-
-def _refuse_foreign(script: Path) -> None:
-    """Overwrite an earlier export, never a file the user wrote."""
-    if script.exists() and EXPORT_MARKER not in script.read_text(errors="replace"):
-        raise ExportError(f"Refusing to overwrite {script}: it is not a jupyter-repro export")

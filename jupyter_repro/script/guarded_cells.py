@@ -1,6 +1,7 @@
 """The code of one exported execution: plain Python, with a failed-but-needed one guarded.
 
-``plain_code(execution, failed)`` is what both the script and the pipeline export write. A
+``plain_code(execution, failed)`` is what both the script and the pipeline export write, with
+the credentials the recorder redacted read from the environment (``secret_literals``). A
 failed execution is exported only when the result needs what it changed; it is wrapped so the
 script carries on past the exception it raised when recorded, and says so in a comment.
 """
@@ -14,6 +15,7 @@ import tokenize
 
 from ..store import Execution
 from .ipython_syntax import to_plain_python
+from .secret_literals import restore_secrets
 
 
 def _has_multiline_string(code: str) -> bool:
@@ -53,11 +55,15 @@ def guarded(code: str, execution: Execution) -> str:
 def plain_code(execution: Execution, failed: bool) -> tuple[str, list[str]]:
     """The execution's code as plain Python (guarded when it failed yet is needed), and warnings.
 
-    Shared with the pipeline export, whose stage scripts hold the same code.
+    Shared with the pipeline export, whose stage scripts hold the same code. A credential the
+    recorder redacted is read from the environment (``secret_literals``).
     """
     translation = to_plain_python(execution.code)
+    restored = restore_secrets(translation.code, execution.id)
     warnings = [f"execution {execution.id}: {w}" for w in translation.warnings]
-    code = translation.code
-    if translation.imports:
-        code = "".join(f"import {m}\n" for m in translation.imports) + code
+    warnings += restored.warnings
+    code = restored.code
+    imports = dict.fromkeys((*translation.imports, *restored.imports))
+    if imports:
+        code = "".join(f"import {m}\n" for m in imports) + code
     return (guarded(code, execution) if failed else code), warnings

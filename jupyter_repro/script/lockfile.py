@@ -21,15 +21,18 @@ Shape (``format`` is bumped only for incompatible changes; fields are only ever 
       "targets": {"df": {"hash": "xxh3:...", "type": "pandas.DataFrame", "complete": true}},
       "cells": [{"execution": 12, "cell_id": "9f1c..." or null, "changed": {"df": "xxh3:..."},
                  "outputs": [{"index": 0, "output_type": "display_data", "mime": "image/png",
-                              "name": null, "size": 20411, "hash": "xxh3:..."}]}]
+                              "name": null, "size": 20411, "hash": "xxh3:..."}],
+                 "reads": {"data/raw.csv": {"xxh3": "xxh3:...", "sha256": "...", "size": 1234}}}]
     }
 
 ``source.notebook`` and the keys of ``files`` are relative to the lock file's folder when
 inside it (POSIX separators), else absolute. ``cells`` lists the script's execution cells in
 order, each with the hashes its execution changed, so ``verify`` can name the first one whose
-state diverged, and the outputs it showed that the script must show again (``script.cell_outputs``
-says which). A cell without ``outputs`` (locks written before outputs were recorded, or by
-``--no-outputs``) has ``LockedCell.outputs`` None: verify does not compare its outputs.
+state diverged, the outputs it showed that the script must show again (``script.cell_outputs``
+says which) and the version of each data file it read (``reads``, absent when it read none: a
+file another process rewrote during the session has several; ``files`` holds the first). A cell
+without ``outputs`` (locks written before outputs were recorded, or by ``--no-outputs``) has
+``LockedCell.outputs`` None: verify does not compare its outputs.
 """
 
 from __future__ import annotations
@@ -80,12 +83,16 @@ class LockedCell:
     changed: dict[str, str] = field(default_factory=dict)
     #: None: outputs not locked (an older lock, or a state-only export); () none shown.
     outputs: tuple[LockedOutput, ...] | None = None
+    #: The data files it read, each pinned to the version it saw.
+    reads: dict[str, LockedFile] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"execution": self.execution, "cell_id": self.cell_id}
         data["changed"] = self.changed
         if self.outputs is not None:
             data["outputs"] = [vars(o) for o in self.outputs]
+        if self.reads:
+            data["reads"] = {name: vars(f) for name, f in sorted(self.reads.items())}
         return data
 
     @classmethod
@@ -96,6 +103,7 @@ class LockedCell:
             data["cell_id"],
             dict(data.get("changed") or {}),
             None if outputs is None else tuple(LockedOutput(**o) for o in outputs),
+            {name: LockedFile(**f) for name, f in (data.get("reads") or {}).items()},
         )
 
 

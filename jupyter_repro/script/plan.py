@@ -9,8 +9,11 @@ Usage, by ``export.export_script``::
 Cells, in order: the header (``header``), the support cell (``data_check``, with
 ``output_helper`` when a cell shows outputs), then one cell per exported execution, numbered
 from 1 for ``_repro_show``, its code plain Python (``guarded_cells``) ending with the call that
-shows its outputs (``cell_outputs``). The lock keeps each cell's outputs, or None when the
-export shows none (``--no-outputs``, or a session that recorded none).
+shows its outputs (``cell_outputs``). An execution that read another version of a data file than
+the one the script last checked (another process rewrote it during the session) is preceded by a
+one-line cell, tagged ``repro-data-version``, checking that version (``input_files``). The lock
+keeps each cell's outputs, or None when the export shows none (``--no-outputs``, or a session
+that recorded none), and each read's version.
 """
 
 from __future__ import annotations
@@ -21,19 +24,29 @@ from pathlib import Path
 
 import nbformat
 
+from ..common.data_cache import project_cache
 from ..common.packages import imported_modules, package_versions
 from ..common.paths import relative
-from ..store import Execution, LineageStore, OutputFingerprint, Session
+from ..store import Execution, LineageStore, OutputFingerprint, Session, project_root
 from .cell_outputs import reproducible, with_show_call
-from .data_check import check_source
+from .data_check import check_call, check_source
 from .guarded_cells import plain_code
 from .header import header_markdown
 from .input_files import input_files
-from .lockfile import LockedCell, LockedOutput, LockedTarget, ReproLock, lock_path_for
+from .lockfile import (
+    LockedCell,
+    LockedFile,
+    LockedOutput,
+    LockedTarget,
+    ReproLock,
+    lock_path_for,
+)
 from .targets import Chosen
 
 #: The notebook metadata key (and the word in the script) that marks a file as an export.
 EXPORT_MARKER = "jupyter_repro"
+#: The tag of a cell that checks a data file's version before the execution that read it.
+VERSION_TAG = "repro-data-version"
 
 
 class ExportPlan:
@@ -67,8 +80,10 @@ class ExportPlan:
             k: str(self.env.get("python", {}).get(k, "")) for k in ("version", "implementation")
         }
         self.packages = package_versions(imported_modules(self.codes), self.env.get("packages", {}))
-        self.files, warnings = input_files(executions, notebook, self.folder)
-        self.warnings += warnings
+        cache = project_cache(store.path, project_root(notebook.parent))
+        inputs = input_files(executions, notebook, self.folder, cache)
+        self.files, self.reads = inputs.files, inputs.reads
+        self.warnings += inputs.warnings
         self.exported = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     def _code(
@@ -93,6 +108,7 @@ class ExportPlan:
                 "recorded": self.session.started,
                 "exported": self.exported,
                 "workdir": relative(self.notebook_path.parent, self.folder),
+                "script": self.script.name,  # proves the script beside it ours (``ownership``)
             },
             python=self.python,
             recorder=dict(self.env.get("recorder", {})),
@@ -103,7 +119,13 @@ class ExportPlan:
                 for name, state in sorted(self.sliced.targets.items())
             },
             cells=tuple(
-                LockedCell(e.id, e.cell_id, {v.name: v.hash for v in e.changed}, _locked(kept))
+                LockedCell(
+                    e.id,
+                    e.cell_id,
+                    {v.name: v.hash for v in e.changed},
+                    _locked(kept),
+                    self.reads.get(e.id, {}),
+                )
                 for e, kept in zip(self.sliced.executions, self.outputs, strict=True)
             ),
         )
@@ -120,10 +142,8 @@ class ExportPlan:
             script_name=self.script.name,
             outputs=self.shows,
         )
-        check = {
-            p: ("sha256", f.sha256) if f.sha256 else ("xxh3", (f.xxh3 or "").removeprefix("xxh3:"))
-            for p, f in self.files.items()
-        }
+        check = {p: _pinned(f) for p, f in self.files.items()}
+        checked = {p: f.xxh3 for p, f in self.files.items()}
         workdir = relative(self.notebook_path.parent, self.folder)
         nb = nbformat.v4.new_notebook()
         nb.cells.append(nbformat.v4.new_markdown_cell(header))
@@ -133,7 +153,19 @@ class ExportPlan:
                 metadata={"tags": ["repro-data-check"]},
             )
         )
-        for execution, code in zip(self.sliced.executions, self.codes, strict=True):
+        for number, (execution, code) in enumerate(
+            zip(self.sliced.executions, self.codes, strict=True), 1
+        ):
+            versions = [
+                check_call(name, _pinned(read), number)
+                for name, read in sorted(self.reads.get(execution.id, {}).items())
+                if read.xxh3 != checked.get(name)
+            ]
+            if versions:
+                checked.update({n: r.xxh3 for n, r in self.reads[execution.id].items()})
+                comment = "# A data file changed during the session: the version this cell read"
+                source = "\n".join([comment, *versions])
+                nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": [VERSION_TAG]}))
             meta = {
                 "tags": ["repro-execution"],
                 "repro": {"execution": execution.id, "cell_id": execution.cell_id},
@@ -151,6 +183,13 @@ class ExportPlan:
             "session": self.session.id,
         }
         return nb
+
+
+def _pinned(locked: LockedFile) -> tuple[str, str]:
+    """What the script checks: the sha256 when established, else the xxh3 (needs xxhash)."""
+    if locked.sha256:
+        return ("sha256", locked.sha256)
+    return ("xxh3", (locked.xxh3 or "").removeprefix("xxh3:"))
 
 
 def _locked(kept: tuple[OutputFingerprint, ...] | None) -> tuple[LockedOutput, ...] | None:

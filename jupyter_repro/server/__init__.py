@@ -5,7 +5,8 @@ jupyter-server finds `_load_jupyter_server_extension` through
 contract is ``docs/rest-api.md``), hooks notebook saves (``save_hook``) and makes the registry
 of background verifications (``verify_jobs``); options are ``config.ReproServerSettings``.
 
-Modules: ``base`` (handler base, shared context), ``paths`` (confinement to the root),
+Modules: ``base`` (handler base, shared context), ``paths`` (confinement to the root, of the
+paths requests name and of every file the server writes), ``route_numbers`` (numbers in routes),
 ``errors`` (library errors to HTTP statuses), ``queries``/``actions``/``diffing`` (the library
 calls behind the handlers, no tornado), ``handlers_*`` (the thin handlers).
 
@@ -15,6 +16,8 @@ May import every product (``script``, ``pipeline``, ``verify``, ``review``, ``ce
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from .base import SETTINGS_KEY, ReproContext
@@ -27,7 +30,8 @@ from .verify_jobs import VerifyJobs
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Register the REST routes and the post-save hook."""
     config = ReproServerSettings(parent=server_app)
-    snapshots = SaveSnapshots(config, server_app.log)
+    root = Path(os.path.realpath(server_app.root_dir))
+    snapshots = SaveSnapshots(config, server_app.log, root)
     context = ReproContext(config, snapshots, VerifyJobs(config, server_app.log))
     server_app.web_app.settings[SETTINGS_KEY] = context
     setup_route_handlers(server_app.web_app)

@@ -1,14 +1,15 @@
 """The POST/PUT actions: export a script or a pipeline, pair with jupytext, project settings.
 
 Plain functions run in worker threads; ``root`` is the resolved server root and ``notebook`` a
-resolved notebook inside it. Every file they write is first checked to resolve inside ``root``
-(``paths.inside_root``, 403 otherwise: an existing symlink beside the notebook could point
-anywhere)::
+resolved notebook inside it. Every file they write or delete is first checked, with the folders
+on the way to it, to resolve inside ``root`` (``paths.confine_writes``, 403 before anything is
+written: an existing symlink beside the notebook could point anywhere); the project's
+``.repro/`` may be in a git root above ``root`` (``paths.write_base``)::
 
     export_script_to(root, notebook, targets=["model"], fmt="py")
     export_pipeline_to(root, notebook, to="dvc", force=False)
     pair_with(root, notebook, "py:percent")
-    settings_of(notebook); save_settings(notebook, skip=["model"], budget_mb=64)
+    settings_of(notebook); save_settings(root, notebook, skip=["model"], budget_mb=64)
 
 Answers name files relative to ``root``. Pipeline stage paths stay relative to the project root
 (the git root, or the notebook's folder), as ``dvc.yaml`` has them.
@@ -16,17 +17,19 @@ Answers name files relative to ``root``. Pipeline stage paths stay relative to t
 
 from __future__ import annotations
 
+import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..common.errors import ExportError
-from ..project_settings import read_settings, update, write_settings
+from ..common.errors import ExportError, RefusedOverwrite
+from ..project_settings import read_settings, settings_file, update, write_settings
 from ..script.export import default_output, export_script
 from ..script.lockfile import lock_path_for
 from ..store import project_root
 from .errors import BadRequest, Conflict
-from .paths import inside_root, relative
+from .paths import confine_writes, relative, write_base
 from .queries import lineage
 
 #: A bare jupytext format (py:percent, md, md:myst, R:light): no prefix, no folder, so the twin
@@ -43,8 +46,7 @@ def export_script_to(
 ) -> dict[str, Any]:
     """The session exported beside the notebook, as the CLI's default ``NAME_script.py``."""
     script = default_output(notebook).with_suffix(".ipynb" if fmt == "ipynb" else ".py")
-    for path in (script, lock_path_for(script)):
-        inside_root(root, path)
+    confine_writes(root, [script, lock_path_for(script)])
     with lineage(notebook) as store:
         if store is None:
             raise _no_session(notebook)
@@ -61,16 +63,27 @@ def export_pipeline_to(root: Path, notebook: Path, to: str, force: bool) -> dict
     """The session as a pipeline in ``pipeline/`` beside the notebook."""
     from ..pipeline.export import DEFAULT_FOLDER, export_pipeline  # the heavy part: on demand
 
-    directory = inside_root(root, notebook.parent / DEFAULT_FOLDER)
+    directory = notebook.parent / DEFAULT_FOLDER
+    confine_writes(root, [directory])  # at once; every file in it once they are known
     if not force and directory.is_dir() and any(directory.iterdir()):
         raise Conflict(
             f"{relative(root, directory)}/ already holds files: export again with force to "
-            "replace them"
+            "replace those an earlier export wrote (no other file is ever replaced)"
         )
     with lineage(notebook) as store:
         if store is None:
             raise _no_session(notebook)
-        result = export_pipeline(store, notebook, to=to, output_dir=directory, force=force)
+        try:
+            result = export_pipeline(
+                store,
+                notebook,
+                to=to,
+                output_dir=directory,
+                force=force,
+                confine=partial(confine_writes, root),
+            )
+        except RefusedOverwrite as error:  # a file in the way that is not ours, even with force
+            raise Conflict(str(error).replace(f"{root}{os.sep}", "")) from error
     return {
         "directory": relative(root, result.directory),
         "stages": [
@@ -93,11 +106,17 @@ def settings_of(notebook: Path) -> dict[str, Any]:
     return read_settings(project_root(notebook.parent)).to_json()
 
 
-def save_settings(notebook: Path, skip: Any = None, budget_mb: Any = None) -> dict[str, Any]:
+def save_settings(
+    root: Path, notebook: Path, skip: Any = None, budget_mb: Any = None
+) -> dict[str, Any]:
     """Change the given settings of the notebook's project (validated) and store them."""
-    root = project_root(notebook.parent)
-    current = read_settings(root, strict=False)  # a damaged file is replaced, not a dead end
-    return write_settings(root, update(current, skip=skip, budget_mb=budget_mb)).to_json()
+    project = project_root(notebook.parent)
+    current = read_settings(project, strict=False)  # a damaged file is replaced, not a dead end
+    wanted = update(current, skip=skip, budget_mb=budget_mb)
+    # The folder, its .gitignore and the temporary file are in settings.json's folder.
+    base, within = write_base(root, project)
+    confine_writes(base, [settings_file(project)], within)
+    return write_settings(project, wanted).to_json()
 
 
 def pair_with(root: Path, notebook: Path, fmt: str) -> dict[str, Any]:
@@ -112,7 +131,7 @@ def pair_with(root: Path, notebook: Path, fmt: str) -> dict[str, Any]:
         extension = long_form_one_format(fmt)["extension"]
     except JupytextFormatError as error:
         raise BadRequest(f"Unknown jupytext format {fmt!r}: {error}") from error
-    inside_root(root, notebook.with_suffix(extension))
+    confine_writes(root, [notebook, notebook.with_suffix(extension)])
     try:
         result = pair(notebook, fmt)
     except PairingRefused as error:

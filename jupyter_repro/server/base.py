@@ -28,7 +28,8 @@ from tornado.web import HTTPError
 
 from . import paths
 from .config import ReproServerSettings
-from .errors import as_http_error
+from .errors import BadRequest, as_http_error
+from .route_numbers import whole_number
 from .save_hook import SaveSnapshots
 from .verify_jobs import VerifyJobs
 
@@ -79,14 +80,16 @@ class ReproAPIHandler(APIHandler):
         return paths.relative(self.root, path)
 
     def int_argument(self, name: str, default: int, low: int = 0) -> int:
+        """The query argument ``name`` as a whole number (``route_numbers``), else 400."""
         raw = self.get_query_argument(name, None)
+        return default if raw is None else self.number(raw, name, low)
+
+    def number(self, text: str, name: str, low: int = 0) -> int:
+        """A number the request carries (path or query), from ``low`` to SQLite's largest."""
         try:
-            value = default if raw is None else int(raw)
-        except ValueError:
-            raise HTTPError(400, "%s", f"{name} must be an integer, not {raw!r}") from None
-        if value < low:
-            raise HTTPError(400, "%s", f"{name} must be at least {low}")
-        return value
+            return whole_number(text, name, low)
+        except BadRequest as error:
+            raise HTTPError(400, "%s", str(error)) from None
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``function(*args, **kwargs)`` in a worker thread; library errors become HTTP ones."""

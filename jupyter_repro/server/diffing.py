@@ -27,6 +27,7 @@ from ..common import notebook_file
 from ..common.notebook_file import NotebookUnreadable
 from .errors import BadRequest, NotFound
 from .queries import lineage
+from .route_numbers import whole_number
 
 _REVISION = re.compile(r"^[A-Za-z0-9_][\w./~^@{}-]*$")  # never an option: no leading "-"
 GIT_TIMEOUT_S = 30
@@ -101,12 +102,12 @@ def _base(notebook: Path, ref: str, remote_hash: str) -> tuple[bytes, dict[str, 
 
 def _version_id(ref: str, which: str) -> int:
     kind, _, number = ref.partition(":")
-    if kind != "version" or not number.isdigit():
+    if kind != "version" or not (number.isascii() and number.isdigit()):
         options = (
             "saved, git:HEAD or version:<id>" if which == "base" else "current or version:<id>"
         )
-        raise BadRequest(f"{which} must be {options}, not {ref!r}")
-    return int(number)
+        raise BadRequest(f"{which} must be {options}, not {ref[:40]!r}")
+    return whole_number(number, f"The version id in {which}")
 
 
 def _version(notebook: Path, version_id: int) -> tuple[bytes, dict[str, Any]]:

@@ -92,7 +92,7 @@ class SettingsHandler(ReproAPIHandler):
         body = self.body()
         notebook = self.notebook(body.get("path"))
         skip, budget = body.get("skip"), body.get("budget_mb")
-        self.reply(await self.call(actions.save_settings, notebook, skip, budget))
+        self.reply(await self.call(actions.save_settings, self.root, notebook, skip, budget))
 
 
 class PairHandler(ReproAPIHandler):

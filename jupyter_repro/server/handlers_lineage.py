@@ -52,7 +52,8 @@ class ExecutionHandler(ReproAPIHandler):
     @authorized
     async def get(self, execution_id: str) -> None:
         notebook = self.notebook()
-        self.reply(await self.call(queries.execution_detail, notebook, int(execution_id)))
+        number = self.number(execution_id, "The execution id")
+        self.reply(await self.call(queries.execution_detail, notebook, number))
 
 
 class CellsHandler(ReproAPIHandler):

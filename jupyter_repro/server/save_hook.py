@@ -3,7 +3,7 @@
 Attach it to the server's contents manager; ``settled`` waits for the snapshots already queued,
 so a request reading versions sees every save made before it::
 
-    snapshots = SaveSnapshots(config, log)
+    snapshots = SaveSnapshots(config, log, root)  # root: the resolved server root
     snapshots.attach(server_app.contents_manager)
     await snapshots.settled()
 
@@ -12,27 +12,36 @@ store write on one worker thread (in save order). It never fails a save: jupyter
 hook's exception into a 500 for a file that *was* saved, so every error is logged and swallowed.
 It works with jupytext's contents manager too: that one saves through the base class, which runs
 the hooks; only ``.ipynb`` files are snapshotted (a paired ``.py`` is not a notebook version).
+The store is written only where ``paths.confine_writes`` allows (a ``.repro`` symlinked out of
+the root is not followed: the save is kept, its version is not, and the log says why), except a
+store the server's operator named with ``JUPYTER_REPRO_DB``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..store import LineageStore, StoreUnavailable, default_db_path
+from ..store import ENV_VAR, LineageStore, StoreUnavailable, default_db_path, project_root
 from .config import ReproServerSettings
+from .paths import WriteRefused, confine_writes, write_base
+
+#: The files SQLite may create beside the store.
+_SIDECARS = ("-wal", "-shm", "-journal")
 
 
 class SaveSnapshots:
     """The post-save hook and the single thread that writes its versions, in save order."""
 
-    def __init__(self, config: ReproServerSettings, log: logging.Logger) -> None:
+    def __init__(self, config: ReproServerSettings, log: logging.Logger, root: Path) -> None:
         self.config = config
         self.log = log
+        self.root = root
         # Not a daemon: Python waits for its queue at exit, so the last save is kept too.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repro-snapshot")
         # Weak references compared by identity: contents managers are not hashable.
@@ -65,13 +74,23 @@ class SaveSnapshots:
         db = default_db_path(notebook)
         create = self.config.snapshot_saves == "all"
         try:
+            self._confine(notebook, db)
             with LineageStore.open(db, create=create) as store:
                 store.add_version(str(notebook), content, keep=self.config.max_versions)
+        except WriteRefused as error:
+            self.log.warning("jupyter_repro: save of %s not kept: %s", notebook, error.message)
         except StoreUnavailable as error:
             if create or db.exists():
                 self.log.warning("jupyter_repro: save of %s not kept: %s", notebook, error)
         except Exception:
             self.log.error("jupyter_repro: save of %s not kept", notebook, exc_info=True)
+
+    def _confine(self, notebook: Path, db: Path) -> None:
+        if os.environ.get(ENV_VAR, "").strip():
+            return  # the operator's own choice of store, not a path found in the tree
+        base, within = write_base(self.root, project_root(notebook.parent))
+        sidecars = [db.with_name(db.name + suffix) for suffix in _SIDECARS]
+        confine_writes(base, [db, *sidecars], within)
 
     async def settled(self) -> None:
         """Return once every snapshot queued so far is written (the writer runs them in order)."""

@@ -15,7 +15,7 @@ reported ``interrupted``. May import the standard library only (sqlite3, no sqli
 pandas): kernels import it.
 """
 
-from .errors import NoLineageYet, StoreUnavailable
+from .errors import NoLineageYet, SchemaTooNew, StoreLocked, StoreUnavailable
 from .lineage_store import LineageStore
 from .liveness import pid_alive
 from .location import ENV_VAR, default_db_path, project_root
@@ -52,7 +52,9 @@ __all__ = [
     "NoLineageYet",
     "NotebookVersion",
     "OutputFingerprint",
+    "SchemaTooNew",
     "Session",
+    "StoreLocked",
     "StoreUnavailable",
     "VariableState",
     "code_hash",

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .errors import is_locked
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 10.0
@@ -57,13 +59,18 @@ def _write_if_missing(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open an existing database file (``mode=rw``: SQLite never creates it) in WAL mode."""
+def connect(path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open an existing database file (``mode=rw``: SQLite never creates it) in WAL mode.
+
+    ``busy_timeout_s`` is how long a statement waits for another connection's lock before
+    failing with "database is locked"; the kernel's writer thread waits a few milliseconds and
+    retries itself, so a locked store never holds it in SQLite for long.
+    """
     uri = path.absolute().as_uri() + "?mode=rw"
     # isolation_level=None: no implicit BEGIN; write() says BEGIN IMMEDIATE itself.
     # check_same_thread=False: the store serializes use with its own lock.
     conn = sqlite3.connect(
-        uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
     )
     try:
         conn.row_factory = sqlite3.Row
@@ -89,7 +96,7 @@ def _enter_wal(conn: sqlite3.Connection) -> None:
             conn.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if attempt == WAL_ATTEMPTS or not _is_locked(exc):
+            if attempt == WAL_ATTEMPTS or not is_locked(exc):
                 raise
             time.sleep(0.02 * attempt)
 
@@ -103,9 +110,13 @@ def tighten_modes(path: Path) -> None:
                 os.chmod(side, FILE_MODE)
 
 
-def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+def write(
+    conn: sqlite3.Connection,
+    work: Callable[[sqlite3.Connection], T],
+    attempts: int = WRITE_ATTEMPTS,
+) -> T:
     """Run ``work`` in one write transaction; roll back if it raises."""
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
+    for attempt in range(1, attempts + 1):
         try:
             # IMMEDIATE takes the write lock up front, so two writers never deadlock
             # upgrading from read to write; the busy timeout makes the wait quiet.
@@ -119,12 +130,7 @@ def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> 
                 raise
             return result
         except sqlite3.OperationalError as exc:
-            if attempt == WRITE_ATTEMPTS or not _is_locked(exc):
+            if attempt == attempts or not is_locked(exc):
                 raise
             time.sleep(0.05 * attempt)
     raise AssertionError("unreachable")
-
-
-def _is_locked(exc: sqlite3.OperationalError) -> bool:
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message

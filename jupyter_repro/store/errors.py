@@ -9,12 +9,17 @@ says what a person can do about it::
     except StoreUnavailable as exc:
         log.warning("lineage is not recorded: %s", exc)
 
-Programming errors (an unknown execution id, a wrong argument) are not wrapped.
+Two kinds say more: :class:`StoreLocked` (another process held the write lock past the busy
+timeout: the same write may succeed later, so the recorder retries it off the cell's path) and
+:class:`SchemaTooNew` (a newer jupyter-repro wrote the store: nothing here reads or writes it;
+the CLI exits 2 and the server answers 409). Programming errors (an unknown execution id, a wrong
+argument) are not wrapped.
 """
 
 from __future__ import annotations
 
 import errno
+import sqlite3
 from pathlib import Path
 
 _ESCAPE = "or set JUPYTER_REPRO_DB to another file"
@@ -43,6 +48,25 @@ class StoreUnavailable(Exception):
         self.path = path
 
 
+class StoreLocked(StoreUnavailable):
+    """Another process held the store's write lock for longer than this connection waits."""
+
+
+class SchemaTooNew(StoreUnavailable):
+    """The store has migrations this release does not know: a newer jupyter-repro wrote it."""
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            f"The lineage store {path.absolute()} has schema version {found}, newer than version "
+            f"{known} that this jupyter-repro knows: a newer release wrote it. Upgrade "
+            "jupyter-repro where this runs (pip install -U jupyter-repro), or set "
+            "JUPYTER_REPRO_DB to another file.",
+            path,
+        )
+        self.found = found
+        self.known = known
+
+
 class NoLineageYet(StoreUnavailable):
     """Nothing has been recorded: no store file, or one a kernel created and has not yet given
     its schema. Readers show empty lineage for it; any other StoreUnavailable is a real fault."""
@@ -54,9 +78,18 @@ def unavailable(path: Path, exc: BaseException, doing: str = "use") -> StoreUnav
     lowered = reason.lower()
     hint = next((h for key, h in _HINTS if key in lowered), "")
     message = f"Cannot {doing} the lineage store {path.absolute()}: {reason}."
-    error = StoreUnavailable(f"{message} {hint}".strip(), path)
+    kind = StoreLocked if is_locked(exc) else StoreUnavailable
+    error = kind(f"{message} {hint}".strip(), path)
     error.__cause__ = exc
     return error
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock (a retry may succeed)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
 
 
 def _reason(exc: BaseException) -> str:

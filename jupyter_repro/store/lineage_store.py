@@ -8,9 +8,14 @@ The recorder calls, in this order, with one transaction each::
         store.add_environment(env)                      # whenever it was captured
         store.finish_execution(execution_id, end)       # after it ran
         store.replace_outputs(execution_id, outputs)    # outputs that came after that
+        store.update_variables(execution_id, changed)   # digests hashed after that
 
 Readers open an existing store with ``LineageStore.open(path, create=False)``, which creates
-nothing and raises :class:`NoLineageYet` (a StoreUnavailable) when there is no store yet.
+nothing and raises :class:`NoLineageYet` (a StoreUnavailable) when there is no store yet. A store
+a newer jupyter-repro migrated is neither read nor written: ``open`` raises :class:`SchemaTooNew`,
+and so does a write once a newer release upgraded the store meanwhile. ``busy_timeout_s`` and
+``attempts`` say how long a write waits for another process's lock (a few milliseconds and one
+attempt for the kernel's writer thread, which retries a :class:`StoreLocked` itself).
 Any file or SQLite
 failure raises ``StoreUnavailable``. A store may be shared by threads (calls are serialized) and
 by processes (SQLite WAL with a busy timeout and ``BEGIN IMMEDIATE`` writes).
@@ -30,7 +35,7 @@ from types import TracebackType
 from typing import Literal, TypeVar
 
 from . import connection, reads, schema, versions, writes
-from .errors import NoLineageYet, unavailable
+from .errors import NoLineageYet, SchemaTooNew, unavailable
 from .models import (
     Environment,
     Execution,
@@ -48,17 +53,28 @@ T = TypeVar("T")
 class LineageStore:
     """A connection to one lineage database. Build it with :meth:`open`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, attempts: int = connection.WRITE_ATTEMPTS
+    ) -> None:
         self.path = path
         self._conn = conn
+        self._attempts = attempts
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path, create: bool = True) -> LineageStore:
+    def open(
+        cls,
+        path: Path,
+        create: bool = True,
+        *,
+        busy_timeout_s: float = connection.BUSY_TIMEOUT_S,
+        attempts: int = connection.WRITE_ATTEMPTS,
+    ) -> LineageStore:
         """Open (and with ``create``, first make) the store at ``path``; run pending migrations.
 
         Migrations run in this process with the standard library's sqlite3 (see ``schema``),
         so a kernel opening a new store imports nothing more (no sqlite-utils, no pandas).
+        A store with a newer schema raises ``SchemaTooNew`` before anything is written to it.
         """
         path = Path(path)
         if not create and not path.is_file():
@@ -68,16 +84,17 @@ class LineageStore:
         try:
             if create:
                 connection.create_file(path)
-            conn = connection.connect(path)
+            conn = connection.connect(path, busy_timeout_s)
         except (OSError, sqlite3.Error) as exc:
             raise unavailable(path, exc, "open") from exc
-        store = cls(path, conn)
+        store = cls(path, conn, attempts)
         try:
             with store._guard("open"):
                 if not create and not schema.is_initialized(conn):
                     raise NoLineageYet(
                         f"No lineage has been recorded yet in {path.absolute()}.", path
                     )
+                store._refuse_newer(conn)
                 schema.migrate(conn)
         except BaseException:
             store.close()
@@ -114,6 +131,12 @@ class LineageStore:
     def finish_execution(self, execution_id: int, end: ExecutionEnd) -> None:
         """Record status, timings, variables, files and outputs; KeyError if unknown."""
         self._write(lambda c: writes.update_end(c, execution_id, end))
+
+    def update_variables(
+        self, execution_id: int, changed: Sequence[VariableState], unchanged: Sequence[str] = ()
+    ) -> None:
+        """Replace provisional variable digests of a finished execution with final ones."""
+        self._write(lambda c: writes.update_variables(c, execution_id, changed, unchanged))
 
     def replace_outputs(self, execution_id: int, outputs: Sequence[OutputFingerprint]) -> None:
         """Rewrite a finished execution's output fingerprints (outputs that arrived late)."""
@@ -176,6 +199,10 @@ class LineageStore:
         """The text of the code with this hash (see ``code_hash``)."""
         return self._read(lambda c: reads.select_code(c, code_hash))
 
+    def read_digests(self) -> set[str]:
+        """The content digest of every data file version any recorded cell read."""
+        return self._read(reads.select_read_digests)
+
     # --- Notebook versions: one per save, for diffs (see ``versions``). ---
 
     def add_version(
@@ -198,8 +225,19 @@ class LineageStore:
     # --- Plumbing. ---
 
     def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        def checked(conn: sqlite3.Connection) -> T:
+            # Under the write lock: a newer kernel may have upgraded the store since it opened.
+            if schema.user_version(conn) > schema.latest_version():
+                self._refuse_newer(conn)
+            return work(conn)
+
         with self._guard("write to"):
-            return connection.write(self._conn, work)
+            return connection.write(self._conn, checked, self._attempts)
+
+    def _refuse_newer(self, conn: sqlite3.Connection) -> None:
+        found = schema.newer_version(conn)
+        if found is not None:
+            raise SchemaTooNew(self.path, found, schema.latest_version())
 
     def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         with self._guard("read"):

@@ -92,4 +92,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (execution_id, idx, mime))""",
         ),
     ),
+    # Why an execution's record is incomplete (NULL: it is not): the recorder was stopped by an
+    # interrupt while hashing, or failed, so some of what the cell changed was not recorded.
+    Migration("m004_incomplete_records", ("ALTER TABLE executions ADD COLUMN incomplete TEXT",)),
+    # Files another process (or a program the cell started) wrote or deleted while an execution
+    # ran (models.CHANGED_ON_DISK): kept apart from `files`, so no reader mistakes them for the
+    # execution's own reads or writes. Size and mtime only (NULL: deleted); never a hash.
+    Migration(
+        "m005_disk_changes",
+        (
+            """CREATE TABLE disk_changes (
+            execution_id INTEGER NOT NULL REFERENCES executions (id),
+            path TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+            PRIMARY KEY (execution_id, path))""",
+        ),
+    ),
 )

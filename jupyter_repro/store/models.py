@@ -16,6 +16,9 @@ STATUS_RUNNING = "running"
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
 STATUS_INTERRUPTED = "interrupted"
+#: The mode of a file another process (or a program the cell started) wrote or deleted while the
+#: execution ran: never the execution's read or write, so never a script input or pipeline output.
+CHANGED_ON_DISK = "changed_on_disk"
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class FileAccess:
     """One data file an execution read or wrote, as it was when the execution ended."""
 
     path: str  # relative to the project root, POSIX separators
-    mode: str  # "read" or "write"
+    mode: str  # "read", "write", or CHANGED_ON_DISK (then hash is None)
     hash: str | None  # None when the file no longer exists (deleted by the cell)
     size: int | None
     mtime_ns: int | None
@@ -110,8 +113,11 @@ class ExecutionEnd:
     rng: dict[str, str] = field(default_factory=dict)
     changed: tuple[VariableState, ...] = ()
     removed: tuple[str, ...] = ()
+    #: What the file tracker reported; the store keeps the CHANGED_ON_DISK ones apart.
     files: tuple[FileAccess, ...] = ()
     outputs: tuple[OutputFingerprint, ...] = ()
+    #: Why the record is incomplete (what was not recorded), or None when it is complete.
+    incomplete: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +141,12 @@ class Execution:
     rng: dict[str, str] = field(default_factory=dict)
     changed: tuple[VariableState, ...] = ()
     removed: tuple[str, ...] = ()
-    files: tuple[FileAccess, ...] = ()
+    files: tuple[FileAccess, ...] = ()  # what the execution itself read and wrote
     outputs: tuple[OutputFingerprint, ...] = ()
+    #: Files changed by someone else while it ran (mode CHANGED_ON_DISK, no hash).
+    changed_on_disk: tuple[FileAccess, ...] = ()
+    #: Why the recorder could not record everything the execution did; None when it could.
+    incomplete: str | None = None
 
     @property
     def unhashable(self) -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """The SQL of each read, turning rows into the frozen records of ``models``.
 
 Use through :class:`~jupyter_repro.store.lineage_store.LineageStore`. A page of executions costs
-four queries whatever its size: the page itself, then the variables, the files and the outputs of
-all its executions at once (ids passed as one JSON array, so there is no limit on the page size)::
+four queries whatever its size: the page itself, then the variables, the files (with those others
+changed meanwhile) and the outputs of all its executions at once (ids passed as one JSON array, so
+there is no limit on the page size)::
 
     select_executions(conn, Filter(notebook="/p/a.ipynb"), descending=True, limit=50, offset=0)
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from .liveness import StatusJudge
 from .models import (
+    CHANGED_ON_DISK,
     Environment,
     Execution,
     FileAccess,
@@ -35,6 +37,15 @@ LEFT JOIN code c ON c.hash = e.code_hash
 LEFT JOIN sessions s ON s.id = e.session_id
 """
 _IN_PAGE = "execution_id IN (SELECT value FROM json_each(?))"
+# The files each execution read and wrote, then those others changed meanwhile: one query.
+_FILES = f"""
+SELECT 0 AS kind, rowid AS pos, execution_id, path, mode, hash, size, mtime_ns FROM files
+WHERE {_IN_PAGE}
+UNION ALL
+SELECT 1, rowid, execution_id, path, '{CHANGED_ON_DISK}', NULL, size, mtime_ns FROM disk_changes
+WHERE {_IN_PAGE}
+ORDER BY kind, pos
+"""
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,10 @@ def _assemble(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Exe
         else:
             changed[v["execution_id"]].append(to_variable(v))
     files: dict[int, list[FileAccess]] = defaultdict(list)
-    for f in conn.execute(f"SELECT * FROM files WHERE {_IN_PAGE} ORDER BY rowid", (ids,)):
-        files[f["execution_id"]].append(
+    disk: dict[int, list[FileAccess]] = defaultdict(list)
+    for f in conn.execute(_FILES, (ids, ids)):
+        into = disk if f["mode"] == CHANGED_ON_DISK else files
+        into[f["execution_id"]].append(
             FileAccess(f["path"], f["mode"], f["hash"], f["size"], f["mtime_ns"])
         )
     outputs: dict[int, list[OutputFingerprint]] = defaultdict(list)
@@ -120,6 +133,8 @@ def _assemble(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Exe
             removed=tuple(removed.get(row["id"], ())),
             files=tuple(files.get(row["id"], ())),
             outputs=tuple(outputs.get(row["id"], ())),
+            changed_on_disk=tuple(disk.get(row["id"], ())),
+            incomplete=row["incomplete"],
         )
         for row in rows
     ]
@@ -155,6 +170,12 @@ def select_environment(conn: sqlite3.Connection, env_id: str) -> Environment | N
 def select_code(conn: sqlite3.Connection, code_hash: str) -> str | None:
     row = conn.execute("SELECT text FROM code WHERE hash = ?", (code_hash,)).fetchone()
     return str(row["text"]) if row else None
+
+
+def select_read_digests(conn: sqlite3.Connection) -> set[str]:
+    """Every content digest a lineage record says a cell read (the data cache keeps these)."""
+    rows = conn.execute("SELECT DISTINCT hash FROM files WHERE mode = 'read' AND hash IS NOT NULL")
+    return {str(row["hash"]) for row in rows}
 
 
 def to_session(row: sqlite3.Row) -> Session:

@@ -7,6 +7,12 @@ user_version'`` shows the schema version::
 
     migrate(conn)            # applies whatever is pending; safe to call on every open
     schema_version(conn)     # -> latest_version() once migrated
+    newer_version(conn)      # -> None, or the version of a store a newer release migrated
+
+A store holding migrations this release does not know (a newer jupyter-repro applied them) is
+refused whole, before anything is applied: ``LineageStore.open`` raises ``SchemaTooNew``, and
+every write re-reads ``PRAGMA user_version`` inside its transaction, so a store a newer kernel
+upgrades during a session is not written to either.
 
 Everything is the standard library's ``sqlite3``, in the calling process: a kernel creating a new
 store pays a few milliseconds and imports nothing (sqlite-utils would import pandas and numpy
@@ -56,6 +62,25 @@ def _apply_pending(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
         ledger.record(conn, migration.name)
     conn.execute(f"PRAGMA user_version = {schema_version(conn)}")
+
+
+def newer_version(conn: sqlite3.Connection) -> int | None:
+    """The store's schema version when it is newer than this release's, else None.
+
+    Newer means a migration in the ledger that is not one of ours, or a ``user_version`` past
+    ``latest_version()`` (a release that kept only the pragma would still be told apart).
+    """
+    names = ledger.applied(conn)
+    known = {migration.name for migration in MIGRATIONS}
+    pragma = user_version(conn)
+    if pragma > latest_version() or any(name not in known for name in names):
+        return max(pragma, len(names))
+    return None
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version the store's header claims (one read of the header, no table)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -16,12 +16,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .models import (
+    CHANGED_ON_DISK,
     STATUS_RUNNING,
     Environment,
     ExecutionEnd,
     ExecutionStart,
+    FileAccess,
     OutputFingerprint,
     Session,
+    VariableState,
 )
 
 
@@ -62,7 +65,8 @@ def insert_start(conn: sqlite3.Connection, start: ExecutionStart) -> int:
 def update_end(conn: sqlite3.Connection, execution_id: int, end: ExecutionEnd) -> None:
     cursor = conn.execute(
         """UPDATE executions SET execution_count = ?, ended = ?, duration_ms = ?, status = ?,
-            error_name = ?, error_message = ?, env_id = ?, rng = ? WHERE id = ?""",
+            error_name = ?, error_message = ?, env_id = ?, rng = ?, incomplete = ?
+        WHERE id = ?""",
         (
             end.execution_count,
             end.ended,
@@ -72,6 +76,7 @@ def update_end(conn: sqlite3.Connection, execution_id: int, end: ExecutionEnd) -
             end.error_message,
             end.env_id,
             to_json(end.rng),
+            end.incomplete,
             execution_id,
         ),
     )
@@ -96,12 +101,49 @@ def update_end(conn: sqlite3.Connection, execution_id: int, end: ExecutionEnd) -
     conn.executemany(
         "INSERT OR REPLACE INTO variables (execution_id, name, removed) VALUES (?, ?, 1)", removed
     )
+    own = [f for f in end.files if f.mode != CHANGED_ON_DISK]
     conn.executemany(
         """INSERT OR REPLACE INTO files (execution_id, path, mode, hash, size, mtime_ns)
         VALUES (?, ?, ?, ?, ?, ?)""",
-        [(execution_id, f.path, f.mode, f.hash, f.size, f.mtime_ns) for f in end.files],
+        [(execution_id, f.path, f.mode, f.hash, f.size, f.mtime_ns) for f in own],
     )
+    insert_disk_changes(conn, execution_id, [f for f in end.files if f.mode == CHANGED_ON_DISK])
     replace_outputs(conn, execution_id, end.outputs)
+
+
+def insert_disk_changes(
+    conn: sqlite3.Connection, execution_id: int, changes: Sequence[FileAccess]
+) -> None:
+    """Files someone else changed while the execution ran: a table of their own, never `files`."""
+    conn.execute("DELETE FROM disk_changes WHERE execution_id = ?", (execution_id,))
+    conn.executemany(
+        """INSERT OR REPLACE INTO disk_changes (execution_id, path, size, mtime_ns)
+        VALUES (?, ?, ?, ?)""",
+        [(execution_id, f.path, f.size, f.mtime_ns) for f in changes],
+    )
+
+
+def update_variables(
+    conn: sqlite3.Connection,
+    execution_id: int,
+    changed: Sequence[VariableState],
+    unchanged: Sequence[str] = (),
+) -> None:
+    """Digests that came after the execution was written (hashed off the cell's path) replace
+    its provisional ones; ``unchanged`` names turned out not to have changed: no longer listed."""
+    conn.executemany(
+        "DELETE FROM variables WHERE execution_id = ? AND name = ? AND removed = 0",
+        [(execution_id, name) for name in unchanged],
+    )
+    conn.executemany(
+        """INSERT OR REPLACE INTO variables
+        (execution_id, name, hash, type, summary, complete, unhashable, removed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 0)""",
+        [
+            (execution_id, v.name, v.hash, v.type, to_json(v.summary), v.complete, v.unhashable)
+            for v in changed
+        ],
+    )
 
 
 def replace_outputs(

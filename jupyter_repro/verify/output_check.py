@@ -4,7 +4,8 @@ Usage::
 
     found = compare_outputs(lock, runs)     # runs: one or two clean runs (verify --twice)
     found.mismatched, found.missing         # either makes the script "not reproduced"
-    found.nondeterministic                  # outputs that differ between the two runs
+    found.between_runs                      # outputs that differ between the two runs,
+    found.nondeterministic                  # ... and those of them that are not our doing
     output_lines(found)                     # the lines of the text report
 
 Matching rule. The verify kernel records the re-run's outputs as the recorder did when the
@@ -15,15 +16,22 @@ Positions themselves are not compared, so output the script shows and the notebo
 warning on stderr, a display the lock does not keep) shifts nothing, and it is ignored: only
 what the lock keeps must come back. Equal hashes match; other hashes mismatch; no output of that
 kind and rank is missing. A lock without outputs (older, or ``--no-outputs``) is not compared.
+
+With two runs (``--twice``), an output whose fingerprints differ between them gets a ``cause``
+(``attribution.output_cause``) from what each run's cell showed, as the executed notebook
+holds it (``shown``): the same content both times means jupyter-repro's capture or
+normalisation is unstable, not the code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from ..script.lockfile import LockedCell, LockedOutput, ReproLock
 from ..store import Execution, OutputFingerprint
+from .attribution import CODE, PRODUCT, UNKNOWN, output_cause
 
 NOT_LOCKED = (
     "the lock keeps no outputs (exported with --no-outputs, from a session that recorded none, "
@@ -43,6 +51,8 @@ class OutputResult:
     name: str | None  # the stream's name
     recorded: str
     reproduced: str | None
+    #: Whose doing a difference between two clean runs is (``attribution``); None: none.
+    cause: str | None = None
 
     def label(self) -> str:
         cell = f" (cell {self.cell})" if self.cell else ""
@@ -56,7 +66,10 @@ class OutputReport:
     matched: tuple[OutputResult, ...] = ()
     mismatched: tuple[OutputResult, ...] = ()
     missing: tuple[OutputResult, ...] = ()
+    #: Differ between two clean runs, and not because of jupyter-repro.
     nondeterministic: tuple[OutputResult, ...] = ()
+    #: Differ between two clean runs, whatever the cause (each result's ``cause``).
+    between_runs: tuple[OutputResult, ...] = ()
 
     @property
     def count(self) -> int:
@@ -68,9 +81,15 @@ class OutputReport:
         return len(self.mismatched) + len(self.missing)
 
 
-def compare_outputs(lock: ReproLock, runs: Sequence[dict[int, Execution]]) -> OutputReport:
+Shown = Mapping[int, Sequence[Mapping[str, Any]]]
+
+
+def compare_outputs(
+    lock: ReproLock, runs: Sequence[dict[int, Execution]], shown: Sequence[Shown] = ()
+) -> OutputReport:
     """Each locked output of the first run as matched, mismatched or missing; with a second
-    run, those whose two clean runs disagree are also nondeterministic."""
+    run, those whose two clean runs disagree are also between runs, with a cause from what
+    each run showed (``shown``, by the lock's execution; none given: unknown)."""
     if all(cell.outputs is None for cell in lock.cells):
         return OutputReport()
     found: dict[str, list[OutputResult]] = {"matched": [], "mismatched": [], "missing": []}
@@ -78,19 +97,22 @@ def compare_outputs(lock: ReproLock, runs: Sequence[dict[int, Execution]]) -> Ou
     for cell in lock.cells:
         results = [_paired(cell, run.get(cell.execution)) for run in runs]
         for first, *others in zip(*results, strict=True):
+            if any(other.reproduced != first.reproduced for other in others):
+                contents = [s.get(cell.execution) for s in shown] if shown else [None]
+                first = replace(first, cause=output_cause(_kind(first), contents))
+                unstable.append(first)
             if first.reproduced is None:
                 found["missing"].append(first)
             elif first.reproduced == first.recorded:
                 found["matched"].append(first)
             else:
                 found["mismatched"].append(first)
-            if any(other.reproduced != first.reproduced for other in others):
-                unstable.append(first)
     return OutputReport(
         True,
         tuple(found["matched"]),
         tuple(found["mismatched"]),
         tuple(found["missing"]),
+        tuple(r for r in unstable if r.cause != PRODUCT),
         tuple(unstable),
     )
 
@@ -116,30 +138,50 @@ def _paired(cell: LockedCell, redo: Execution | None) -> list[OutputResult]:
     return results
 
 
-def _kind(output: LockedOutput | OutputFingerprint) -> tuple[str, str, str]:
+def _kind(output: LockedOutput | OutputFingerprint | OutputResult) -> tuple[str, str, str]:
     return output.output_type, output.mime, output.name or ""
+
+
+_WHY = {
+    CODE: " (differs between two clean runs too)",
+    UNKNOWN: " (differs between two clean runs too; cause not known)",
+    PRODUCT: " (the same content in both clean runs: jupyter-repro's fingerprint of it is "
+    "not stable, a jupyter-repro bug, not your code)",
+}
 
 
 def output_lines(report: OutputReport, runs: int) -> list[str]:
     """The report's lines about outputs, each differing one with both hashes."""
-    shaky = {_key(r) for r in report.nondeterministic}
+    causes = {_key(r): r.cause for r in report.between_runs}
     lines = []
     for r in report.mismatched:
-        why = " (differs between two clean runs too)" if _key(r) in shaky else ""
+        why = _WHY.get(causes.get(_key(r)) or "", "")
         lines.append(
             f"  output differs: {r.label()}: recorded {r.recorded}, reproduced {r.reproduced}{why}"
         )
     lines += [f"  output missing: {r.label()} was not shown again" for r in report.missing]
     if runs > 1 and report.nondeterministic:
         lines.append(f"Nondeterministic outputs (differ between {runs} clean runs):")
-        lines += _listed(report.nondeterministic)
+        lines += [
+            f"  {r.label()}{' (cause not known)' if r.cause == UNKNOWN else ''}"
+            for r in report.nondeterministic
+        ]
+    ours = [r for r in report.between_runs if r.cause == PRODUCT]
+    if runs > 1 and ours:
+        lines.append(
+            f"Outputs that showed the same content in {runs} clean runs, yet got different "
+            "fingerprints: jupyter-repro's output fingerprint is not stable across processes; "
+            "this is a jupyter-repro bug, not your code:"
+        )
+        lines += _listed(ours)
     return lines
 
 
 def all_unstable(report: OutputReport) -> bool:
-    """Whether every output that differs from the lock also differs between two clean runs."""
-    shaky = {_key(r) for r in report.nondeterministic}
-    return all(_key(r) in shaky for r in (*report.mismatched, *report.missing))
+    """Whether every output that differs from the lock also differs between two clean runs
+    because the code showed something else (cause ``code``)."""
+    code = {_key(r) for r in report.between_runs if r.cause == CODE}
+    return all(_key(r) in code for r in (*report.mismatched, *report.missing))
 
 
 def _key(r: OutputResult) -> tuple[int, int, str, str | None]:

@@ -10,20 +10,35 @@ JSON shape (fields are only ever added)::
 
     {"reproduced": bool, "script": str, "targets": int, "matched": [name],
      "mismatched": [{"name", "recorded", "reproduced"}], "missing": [name], "unhashable": [name],
-     "first_divergence": {"execution", "cell_id", "names"} | null,
+     "first_divergence": {"execution", "cell_id", "names"} | null,   # null when reproduced
      "files": [{"path", "recorded", "current"}],          # current null: the file is missing
      "environment": [{"what", "recorded", "current"}],    # what: "python" or a package name
-     "errors": [{"index", "execution", "name", "message"}],   # index: the cell in the script
+     "errors": [{"index", "execution", "name", "message"}],   # index: the cell in the script,
+                                                          # 0-based (text: "Cell index+1")
      "runs": int, "nondeterministic": [name], "notes": [str], "seconds": float,
+     "between_runs": [{"name", "type", "cause", "detail"}],   # --twice: what differs, and why
      "outputs": {"compared": bool,                        # false: the lock keeps no outputs
                  "matched": [output], "mismatched": [output], "missing": [output],
-                 "nondeterministic": [output]}}           # differ between two clean runs
+                 "nondeterministic": [output],            # differ between two clean runs
+                 "between_runs": [output]},               # ... including jupyter-repro's
+     "data_versions": [str]}    # versions of data files the run could not replay (one line each)
 
 where each ``output`` is ``{"cell", "execution", "index", "output_type", "mime", "name",
-"recorded", "reproduced"}``: the notebook cell id, the recorded execution, the output's position
-among its outputs, its kind (``name``: a stream's), the locked hash and the re-run's (null when
-missing), paired as ``output_check`` says. ``reproduced`` is false when a target or an output
-differs or is missing, or a cell raised.
+"recorded", "reproduced", "cause"}``: the notebook cell id, the recorded execution, the output's
+position among its outputs, its kind (``name``: a stream's), the locked hash and the re-run's
+(null when missing), paired as ``output_check`` says, and whose doing a difference between two
+clean runs is (null: none).
+
+``--twice``: ``between_runs`` lists each variable whose two clean runs left different hashes,
+with its ``cause`` (``attribution``): ``"code"`` (the values differ too), ``"jupyter-repro"``
+(the value is the same, jupyter-repro's hash of it is not stable across processes: a bug of
+ours) or ``"unknown"`` (the value could not be fingerprinted); ``detail`` says what decided.
+``nondeterministic`` names those that are not jupyter-repro's doing, and so does
+``outputs.nondeterministic`` of ``outputs.between_runs``. A module is never among them.
+
+``reproduced`` is false when a target or an output differs or is missing, a cell raised, a
+data file changed since recording (``files``; unless ``--recorded-data`` replayed it, which
+``notes`` says) or a version a cell read could not be replayed (``data_versions``).
 
 A cell that could not finish stopped the run: it is the last of ``errors``, its ``name`` one of
 ``runner.STOP_SUMMARY`` (never an exception's name): ``cell-timeout`` (ran past the per-cell
@@ -36,14 +51,17 @@ run (``runs``: 1). The state reached before the stop is compared as usual.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..script.lockfile import ReproLock
 from ..store import Execution, VariableState
+from .attribution import CODE, PRODUCT, RunDifference, variable_cause
 from .output_check import OutputReport
 
 _NORMAL = re.compile(r"[-_.]+")
+MODULE = "builtins.module"  # a module variable's type, as the recorder names it
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,12 @@ class Run:
     executions: dict[int, Execution]  # the lock's execution id -> its re-run
     errors: tuple[CellError, ...]
     environment: dict[str, Any]
+    #: Every execution of the re-run in order, the script's own cells (data check) included.
+    history: tuple[Execution, ...] = ()
+    #: Each user variable's fingerprint from verify's last cell (``fingerprints``).
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    #: What each locked execution's cell showed, as the executed notebook holds it.
+    shown: dict[int, tuple[dict[str, Any], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,11 +130,20 @@ class VerifyReport:
     notes: tuple[str, ...]
     seconds: float
     outputs: OutputReport = field(default_factory=OutputReport)
+    data_versions: tuple[str, ...] = ()
+    between_runs: tuple[RunDifference, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A divergence says where a failure began: a reproduced run has none to explain, and
+        # an intermediate value that changed no target nor output is no finding.
+        if self.first_divergence is not None and self.reproduced:
+            object.__setattr__(self, "first_divergence", None)
 
     @property
     def reproduced(self) -> bool:
         # Unhashable targets cannot be compared either way, so they do not fail the check.
-        return not (self.mismatched or self.missing or self.errors or self.outputs.differing)
+        differs = self.mismatched or self.missing or self.errors or self.outputs.differing
+        return not (differs or self.files or self.data_versions)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)  # tuples stay tuples; json.dumps writes them as lists
@@ -140,22 +173,54 @@ def compare_targets(lock: ReproLock, live: dict[str, VariableState]) -> dict[str
     return found
 
 
-def divergence(lock: ReproLock, run: Run) -> Divergence | None:
-    """The first locked cell whose re-run changed one of its variables to another hash."""
+def divergence(
+    lock: ReproLock, run: Run, between_runs: Iterable[RunDifference] = ()
+) -> Divergence | None:
+    """The first locked cell after whose re-run a variable it changed holds another value.
+
+    The re-run's value is the name's state once that cell ran, not only what the cell itself
+    reported changed: a cell that binds what the namespace already held (``import os`` after
+    the data check's own) changes nothing, yet holds the recorded value. Modules hash by name
+    and version, a version change is an environment finding: never a divergent variable; nor
+    is a variable whose hash ``between_runs`` found unstable across processes (jupyter-repro's).
+    """
+    after = _states_after(run)
+    ours = {d.name for d in between_runs if d.cause == PRODUCT}
     for cell in lock.cells:
-        redo = run.executions.get(cell.execution)
-        got = {v.name: v for v in redo.changed} if redo else {}
+        state = after.get(cell.execution)
         names = tuple(
             sorted(
                 name
                 for name, recorded in cell.changed.items()
                 if not recorded.startswith("opaque:")
-                and (name not in got or (usable(got[name]) and got[name].hash != recorded))
+                and name not in ours
+                and _diverged(None if state is None else state.get(name), recorded)
             )
         )
         if names:
             return Divergence(cell.execution, cell.cell_id, names)
     return None
+
+
+def _diverged(state: VariableState | None, recorded: str) -> bool:
+    if state is None:
+        return True  # the cell did not run, or left the name unbound
+    return state.type != MODULE and usable(state) and state.hash != recorded
+
+
+def _states_after(run: Run) -> dict[int, dict[str, VariableState]]:
+    """The re-run's namespace state after each locked execution, by the lock's id."""
+    lock_ids = {redo.id: lock_id for lock_id, redo in run.executions.items()}
+    history = run.history or tuple(sorted(run.executions.values(), key=lambda e: e.id))
+    current: dict[str, VariableState] = {}
+    after: dict[int, dict[str, VariableState]] = {}
+    for execution in history:
+        for name in execution.removed:
+            current.pop(name, None)
+        current.update((state.name, state) for state in execution.changed)
+        if execution.id in lock_ids:
+            after[lock_ids[execution.id]] = dict(current)
+    return after
 
 
 def environment_changes(lock: ReproLock, env: dict[str, Any]) -> tuple[Difference, ...]:
@@ -177,15 +242,24 @@ def environment_changes(lock: ReproLock, env: dict[str, Any]) -> tuple[Differenc
     return tuple(found)
 
 
-def unstable(runs: list[Run]) -> tuple[str, ...]:
-    """Variables whose final hash differs between two clean runs, or exist after only one."""
+def unstable(runs: list[Run]) -> tuple[RunDifference, ...]:
+    """Variables whose final hash differs between two clean runs, or exist after only one,
+    each with its cause (``attribution``); modules never (name and version: equal)."""
     if len(runs) < 2:
         return ()
-    a, b = runs[0].live, runs[1].live
-    return tuple(
-        sorted(
-            n
-            for n in a.keys() | b.keys()
-            if n not in a or n not in b or (usable(a[n]) and a[n].hash != b[n].hash)
-        )
-    )
+    first, second = runs[0], runs[1]
+    a, b = first.live, second.live
+    found = []
+    for name in sorted(a.keys() | b.keys()):
+        state = a.get(name) or b[name]
+        if state.type == MODULE:
+            continue
+        if name not in a or name not in b:
+            which = "first" if name in a else "second"
+            detail = f"only the {which} run bound it"
+            found.append(RunDifference(name, state.type, CODE, detail))
+        elif usable(a[name]) and a[name].hash != b[name].hash:
+            fingerprints = first.fingerprints.get(name), second.fingerprints.get(name)
+            cause, detail = variable_cause(*fingerprints)
+            found.append(RunDifference(name, state.type, cause, detail))
+    return tuple(found)

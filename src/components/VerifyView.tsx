@@ -1,5 +1,6 @@
 import React from 'react';
 
+import { dataFindings } from '../dataFindings';
 import { findingKey, outputFindings, outputLabelWithMime } from '../outputs';
 import {
   IVerifyJob,
@@ -101,10 +102,15 @@ function VerifyReport(props: {
       {report.missing.length ? (
         <p>Missing: {report.missing.join(', ')}</p>
       ) : null}
+      {dataFindings(report).map(line => (
+        <p key={line} className="jp-Repro-Verify-data">
+          {line}
+        </p>
+      ))}
       <OutputFindings outputs={outputs} cellLabel={props.outputCellLabel} />
       {report.errors.map(error => (
         <p key={`${error.index}`} className="jp-Repro-Verify-failed">
-          Cell {error.index} raised {error.name}: {error.message}
+          {cellError(error)}
         </p>
       ))}
       {report.notes.map(note => (
@@ -114,6 +120,18 @@ function VerifyReport(props: {
       ))}
     </div>
   );
+}
+
+/** Why a cell stopped the run: its message then names the cell itself. */
+const STOPS = new Set(['cell-timeout', 'kernel-died', 'no-reply']);
+
+/** A cell that raised, counted from 1 as a person counts cells (`index` is 0-based). */
+function cellError(error: IVerifyReport['errors'][number]): string {
+  if (STOPS.has(error.name)) {
+    return error.message;
+  }
+  const at = error.execution === null ? '' : ` (execution ${error.execution})`;
+  return `Cell ${error.index + 1}${at} raised ${error.name}: ${error.message}`;
 }
 
 /**

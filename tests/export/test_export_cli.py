@@ -121,3 +121,14 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(project, args, messa
     assert result.returncode == 2
     assert message in result.stderr
     assert listing(project) == before
+
+
+def test_the_cli_does_not_pay_for_iri_grammars_it_never_uses():
+    """jsonschema would import rfc3987_syntax (3-4 s of grammar compiling) on every command."""
+    code = (
+        "import sys, jupyter_repro.cli, nbformat, jsonschema\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print(sys.modules.get('rfc3987_syntax'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "None\n"

@@ -158,14 +158,14 @@ def test_json_report_has_the_documented_shape(project: Path) -> None:
     assert set(report) == {
         "reproduced", "script", "targets", "matched", "mismatched", "missing", "unhashable",
         "first_divergence", "files", "environment", "errors", "runs", "nondeterministic",
-        "notes", "seconds", "outputs",
+        "notes", "seconds", "outputs", "data_versions", "between_runs",
     }  # fmt: skip
     assert report["reproduced"] is True
     assert (report["matched"], report["unhashable"]) == (["label", "rows", "total"], ["gen"])
     assert report["mismatched"] == report["missing"] == report["errors"] == []
     assert report["first_divergence"] is None
     assert (report["files"], report["environment"]) == ([], [])
-    assert (report["runs"], report["nondeterministic"]) == (1, [])
+    assert (report["runs"], report["nondeterministic"], report["between_runs"]) == (1, [], [])
 
 
 def test_changed_data_file_is_reported_with_both_hashes(project: Path) -> None:
@@ -231,8 +231,9 @@ def test_cell_that_raises_is_reported_with_its_index_and_exception(project: Path
     # The failed cell never defines label nor gen, so the next one, which writes label, fails too.
     assert out.splitlines()[0] == "Not reproduced: 2 of 4 targets differ, 2 cells raised."
     assert "missing: label is not defined after the run" in out
-    assert "Cell 4 (execution 3) raised ZeroDivisionError: division by zero" in out
-    assert "Cell 5 (execution 4) raised NameError: name 'label' is not defined" in out
+    # Counted as people count cells: the markdown header is cell 1, the data check cell 2.
+    assert "Cell 5 (execution 3) raised ZeroDivisionError: division by zero" in out
+    assert "Cell 6 (execution 4) raised NameError: name 'label' is not defined" in out
 
 
 def test_twice_names_unseeded_randomness_as_nondeterministic(tmp_path: Path) -> None:
@@ -246,7 +247,9 @@ def test_twice_names_unseeded_randomness_as_nondeterministic(tmp_path: Path) -> 
     assert not report.reproduced
     assert [m.name for m in report.mismatched] == ["r"]
     assert report.nondeterministic == ("r",)
-    assert (report.runs, progress[-1]) == (2, (8, 8))  # 4 cells, twice
+    # 4 cells and verify's fingerprint cell, twice
+    assert (report.runs, progress[-1]) == (2, (10, 10))
+    assert [(d.name, d.cause) for d in report.between_runs] == [("r", "code")]
     code, out, _ = run_cli(str(script), "--twice")
     assert code == 1
     assert "the code is nondeterministic" in out

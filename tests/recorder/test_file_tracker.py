@@ -23,7 +23,7 @@ import xxhash
 
 from jupyter_repro.recorder import file_audit
 from jupyter_repro.recorder.file_tracker import FileTracker
-from jupyter_repro.store.models import FileAccess
+from jupyter_repro.store.models import CHANGED_ON_DISK, FileAccess
 
 Accesses = dict[tuple[str, str], FileAccess]
 
@@ -117,14 +117,18 @@ def test_native_parquet_readers_and_writers_are_seen_through_inotify(native: Fil
     ]
 
 
-def test_native_readers_are_invisible_to_the_audit_hook_alone(native: FileTracker) -> None:
-    # Why inotify exists: without it, pyarrow's reads go unrecorded.
-    frame().to_parquet("data/t.parquet")
-    watcher, native.watcher = native.watcher, None
+def test_native_readers_and_writers_are_recorded_without_inotify(tracker: FileTracker) -> None:
+    # pyarrow opens files from C, unseen by the audit hook: its hooks report them, so inotify,
+    # which cannot tell this process from another, is not needed to record them.
+    watcher, tracker.watcher = tracker.watcher, None
     try:
-        assert cell(native, lambda: pq.read_table("data/t.parquet")) == {}
+        got = cell(tracker, lambda: frame().to_parquet("data/t.parquet"))
+        assert list(got) == [("data/t.parquet", "write")]
+        assert list(cell(tracker, lambda: pq.read_table("data/t.parquet"))) == [
+            ("data/t.parquet", "read")
+        ]
     finally:
-        native.watcher = watcher
+        tracker.watcher = watcher
 
 
 def test_subfolder_created_during_a_cell(native: FileTracker, project: Path) -> None:
@@ -322,14 +326,45 @@ def test_ignored_folders_and_the_ignore_argument(project: Path) -> None:
         tracker.close()
 
 
-def test_notebooks_saved_by_another_process_are_ignored(native: FileTracker) -> None:
+def test_another_process_writing_is_changed_on_disk_and_notebooks_are_ignored(
+    native: FileTracker,
+) -> None:
     script = (
         "open('nb.ipynb', 'w').write('{}'); open('.~nb.ipynb', 'w').write('{}');"
         "open('.jupyter_ystore.db', 'w').write('y'); open('data/other.csv', 'w').write('a')"
     )
     got = cell(native, lambda: subprocess.run([sys.executable, "-c", script], check=True))
-    # Another process's data file is indistinguishable from the cell's (documented limitation).
-    assert list(got) == [("data/other.csv", "write")]
+    # Another process wrote it: noted as changed on disk (size, mtime), never the cell's write.
+    st = Path("data/other.csv").stat()
+    assert got == {
+        ("data/other.csv", CHANGED_ON_DISK): FileAccess(
+            "data/other.csv", CHANGED_ON_DISK, None, 1, st.st_mtime_ns
+        )
+    }
+
+
+def test_the_recorders_own_threads_are_not_the_cell(tracker: FileTracker) -> None:
+    import threading
+
+    Path("data/snap.txt").write_text("s")
+
+    def recorder_work() -> None:  # as the data snapshots' copier or the store's writer
+        Path("data/snap.txt").read_text()
+        pq.write_table(pa.table({"a": [1]}), "data/by_recorder.parquet")
+
+    def body() -> None:
+        worker = threading.Thread(target=recorder_work, name="jupyter-repro-data-snapshots")
+        worker.start()
+        worker.join()
+        user = threading.Thread(target=lambda: Path("data/user.txt").write_text("u"))
+        user.start()  # a thread of the user's code: its writes are the cell's
+        user.join()
+
+    watcher, tracker.watcher = tracker.watcher, None  # the hooks only
+    try:
+        assert list(cell(tracker, body)) == [("data/user.txt", "write")]
+    finally:
+        tracker.watcher = watcher
 
 
 def test_the_audit_hook_never_raises_into_user_code(tracker: FileTracker) -> None:
@@ -401,3 +436,210 @@ def test_end_cell_overhead_for_a_cell_without_io(tracker: FileTracker) -> None:
         tracker.end_cell()
     per_cell = (time.perf_counter() - started) / n
     assert per_cell < 0.002, f"{per_cell * 1e6:.0f} us per empty cell"
+
+
+# -- The kernel's own native I/O (native_io hooks), and nothing of other processes' ------------
+
+
+def aged(path: str) -> str:
+    """Move the file's mtime a second back: any later write then changes its stat key, even
+    within one tick of the kernel's coarse clock; returns its xxh3."""
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 1_000_000_000))
+    return xxh3(Path(path))
+
+
+def test_pyarrow_and_pandas_native_writes_and_reads_are_recorded(tracker: FileTracker) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.feather as feather
+
+    table = pa.table({"a": [1, 2]})
+    paths = ["data/p.parquet", "data/f.parquet", "data/t.feather", "data/t.csv", "data/s.bin"]
+
+    def write() -> None:
+        pq.write_table(table, paths[0])
+        frame().to_parquet(paths[1])  # pandas opens it as a pyarrow.OSFile, natively
+        feather.write_feather(table, paths[2])
+        pacsv.write_csv(table, paths[3])
+        with pa.output_stream(paths[4]) as stream:
+            stream.write(b"x")
+
+    got = cell(tracker, write)
+    assert set(got) == {(p, "write") for p in paths}
+    assert all(got[(p, "write")].hash == xxh3(Path(p)) for p in paths)
+
+    def read() -> None:
+        pq.read_table(paths[0])
+        pd.read_parquet(paths[1])
+        feather.read_table(paths[2])
+        pacsv.read_csv(paths[3])
+        pa.memory_map(paths[4]).read()
+
+    assert set(cell(tracker, read)) == {(p, "read") for p in paths}
+    assert set(cell(tracker, lambda: pq.ParquetFile(paths[0]).metadata)) == {(paths[0], "read")}
+
+
+def test_partitioned_parquet_dataset_records_each_file(tracker: FileTracker) -> None:
+    df = pd.DataFrame({"k": ["x", "y", "y"], "v": [1, 2, 3]})
+    got = cell(tracker, lambda: df.to_parquet("data/ds", partition_cols=["k"]))
+    files = sorted(str(p) for p in Path("data/ds").rglob("*.parquet"))
+    assert len(files) == 2 and set(got) == {(f, "write") for f in files}
+    assert set(cell(tracker, lambda: pd.read_parquet("data/ds"))) == {(f, "read") for f in files}
+
+
+def test_numpy_memory_maps_are_writes_only_when_written(tracker: FileTracker) -> None:
+    np.save("data/m.npy", np.zeros(4))
+    before = aged("data/m.npy")
+    read = {("data/m.npy", "read")}
+    assert set(cell(tracker, lambda: np.load("data/m.npy", mmap_mode="r").sum())) == read
+    # Opened read-write but left unchanged: a read only, so never a pipeline output.
+    assert set(cell(tracker, lambda: np.load("data/m.npy", mmap_mode="r+").sum())) == read
+
+    def write() -> None:
+        m = np.load("data/m.npy", mmap_mode="r+")
+        m[0] = 1
+        m.flush()
+
+    got = cell(tracker, write)
+    assert set(got) == read | {("data/m.npy", "write")}
+    assert got[("data/m.npy", "read")].hash == before != got[("data/m.npy", "write")].hash
+    assert set(cell(tracker, lambda: np.memmap("data/new.dat", "u1", "w+", shape=(4,)))) == {
+        ("data/new.dat", "write")
+    }
+
+
+def test_sqlite_database_is_a_write_only_when_it_changes(tracker: FileTracker) -> None:
+    import sqlite3
+
+    with sqlite3.connect("data/db.sqlite") as con:
+        con.execute("CREATE TABLE t (a)")
+    con.close()
+    before = aged("data/db.sqlite")
+
+    def query() -> None:
+        con = sqlite3.connect("data/db.sqlite")
+        con.execute("SELECT * FROM t").fetchall()
+        con.close()
+        sqlite3.connect(":memory:").close()
+
+    assert set(cell(tracker, query)) == {("data/db.sqlite", "read")}
+
+    def insert() -> None:
+        con = sqlite3.connect(Path("data/db.sqlite"))
+        with con:
+            con.execute("INSERT INTO t VALUES (1)")
+        con.close()
+
+    got = cell(tracker, insert)  # and never its -journal
+    assert set(got) == {("data/db.sqlite", "read"), ("data/db.sqlite", "write")}
+    assert got[("data/db.sqlite", "read")].hash == before
+    assert got[("data/db.sqlite", "write")].hash == xxh3(Path("data/db.sqlite")) != before
+
+
+def test_pil_images(tracker: FileTracker) -> None:
+    image = pytest.importorskip("PIL.Image", reason="Pillow is not installed")
+    got = cell(tracker, lambda: image.new("RGB", (2, 2)).save("data/i.png"))
+    assert list(got) == [("data/i.png", "write")]
+    assert list(cell(tracker, lambda: image.open("data/i.png").load())) == [("data/i.png", "read")]
+
+
+def test_h5py_files_by_mode(tracker: FileTracker) -> None:
+    h5py = pytest.importorskip("h5py", reason="h5py is not installed")
+
+    def write() -> None:
+        with h5py.File("data/h.h5", "w") as f:
+            f["x"] = np.arange(3)
+
+    assert list(cell(tracker, write)) == [("data/h.h5", "write")]
+    aged("data/h.h5")
+
+    def read() -> None:
+        with h5py.File("data/h.h5") as f:
+            f["x"][:]
+        with h5py.File("data/h.h5", "a") as f:  # opened for update, left unchanged
+            f["x"][:]
+
+    assert list(cell(tracker, read)) == [("data/h.h5", "read")]
+
+    def append() -> None:
+        with h5py.File("data/h.h5", "a") as f:
+            f["y"] = 1
+
+    assert set(cell(tracker, append)) == {("data/h.h5", "read"), ("data/h.h5", "write")}
+
+
+def test_pandas_hdf_through_pytables(tracker: FileTracker) -> None:
+    pytest.importorskip("tables", reason="PyTables is not installed")
+    got = cell(tracker, lambda: frame().to_hdf("data/s.h5", key="df", mode="w"))
+    assert list(got) == [("data/s.h5", "write")]
+    aged("data/s.h5")
+    assert list(cell(tracker, lambda: pd.read_hdf("data/s.h5", "df"))) == [("data/s.h5", "read")]
+
+
+def test_torch_save_and_load(tracker: FileTracker) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    got = cell(tracker, lambda: torch.save({"w": torch.zeros(2)}, "data/m.pt"))
+    assert list(got) == [("data/m.pt", "write")]
+    assert list(cell(tracker, lambda: torch.load("data/m.pt"))) == [("data/m.pt", "read")]
+
+
+def test_hooked_calls_behave_exactly_as_before(tracker: FileTracker) -> None:
+    assert getattr(pq.write_table, "__wrapped__", None) is not None  # hooked, and yet:
+    assert pickle.loads(pickle.dumps(pq.write_table)) is pq.write_table
+    assert pq.write_table.__name__ == "write_table" and "where" in pq.write_table.__doc__
+
+    def failing() -> None:
+        with pytest.raises(FileNotFoundError):
+            pq.read_table("data/missing.parquet")
+        with pytest.raises(AttributeError):
+            pq.write_table("not a table", "data/never.parquet")
+
+    assert cell(tracker, failing) == {}
+
+
+def test_libraries_are_never_imported_and_are_hooked_when_the_cell_imports_them(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys, pickle\n"
+        "from jupyter_repro.recorder.file_tracker import FileTracker\n"
+        "t = FileTracker('.')\n"
+        "heavy = [m for m in ('numpy', 'pandas', 'pyarrow', 'h5py', 'torch') if m in sys.modules]\n"
+        "t.start_cell()\n"
+        "import pyarrow as pa, pyarrow.parquet as pq\n"  # the cell imports it, then uses it
+        "pq.write_table(pa.table({'a': [1]}), 'x.parquet')\n"
+        "print(heavy, [(a.path, a.mode) for a in t.end_cell()])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] [('x.parquet', 'write')]"
+
+
+def test_a_file_held_open_across_cells_is_written_by_the_cell_that_writes_it(
+    native: FileTracker,
+) -> None:
+    handle = open("data/log.txt", "w")  # opened before the cell: only inotify sees the write
+    try:
+        got = cell(native, lambda: (handle.write("x"), handle.flush()))
+        # This process holds it open (/proc/self/fd): the cell's write, not another process's.
+        assert list(got) == [("data/log.txt", "write")]
+    finally:
+        handle.close()
+
+
+def test_a_file_the_cell_read_and_another_process_changed_or_deleted(native: FileTracker) -> None:
+    Path("data/in.csv").write_text("a")
+    Path("data/gone.csv").write_text("a")
+    other = "open('data/in.csv', 'w').write('bb'); import os; os.remove('data/gone.csv')"
+
+    def body() -> None:
+        Path("data/in.csv").read_text()
+        subprocess.run([sys.executable, "-c", other], check=True)
+
+    got = cell(native, body)
+    assert set(got) == {("data/in.csv", "read"), ("data/in.csv", CHANGED_ON_DISK),
+                        ("data/gone.csv", CHANGED_ON_DISK)}  # fmt: skip
+    assert got[("data/gone.csv", CHANGED_ON_DISK)].size is None
+    assert got[("data/in.csv", CHANGED_ON_DISK)].size == 2

@@ -41,12 +41,17 @@ def test_run_records_every_cell_and_leaves_the_notebook_alone(tmp_path, monkeypa
 
 def test_run_exits_1_naming_the_cell_that_raised(tmp_path, monkeypatch):
     monkeypatch.delenv("JUPYTER_REPRO_DB", raising=False)
-    notebook(tmp_path, ["x = 1", "raise ValueError('bad input row')", "y = 2"])
+    path = notebook(tmp_path, ["x = 1", "raise ValueError('bad input row')", "y = 2"])
+    cell_id = nbformat.read(path, as_version=4).cells[1].id
 
     result = repro("run", "job.ipynb", cwd=tmp_path)
 
     assert result.returncode == 1
-    assert "cell 1: ValueError: bad input row" in result.stderr
+    # Counted from 1 as people count cells, with the execution count it ran as: [2].
+    assert (
+        f"Cell 2 (execution count 2, id {cell_id}, \"raise ValueError('bad input row')\") "
+        "raised ValueError: bad input row"
+    ) in result.stderr.splitlines()
     assert "Ran 3 cells of job.ipynb; 1 raised." in result.stdout
 
 

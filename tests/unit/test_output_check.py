@@ -72,8 +72,10 @@ def test_changed_figure_is_mismatched_with_both_hashes_and_a_lost_one_is_missing
 def test_two_runs_that_disagree_name_the_output_nondeterministic():
     first = redo(SAME, ("display_data", "image/png", "xxh3:run1", None))
     second = redo(SAME, ("display_data", "image/png", "xxh3:run2", None))
+    # What each run's cell showed (the executed notebook): two different images.
+    shown = [{7: ({"output_type": "display_data", "data": {"image/png": png}},)} for png in "ab"]
 
-    found = compare_outputs(lock(TEXT, PNG), [first, second])
+    found = compare_outputs(lock(TEXT, PNG), [first, second], shown)
     text = render_text(report(found, runs=2))
 
     assert [r.mime for r in found.nondeterministic] == ["image/png"]
@@ -101,9 +103,11 @@ def test_json_outputs_have_the_documented_shape():
         "mismatched",
         "missing",
         "nondeterministic",
+        "between_runs",
     }
     assert data["outputs"]["missing"] == [
         {"cell": "plot", "execution": 7, "index": 1, "output_type": "display_data",
-         "mime": "image/png", "name": None, "recorded": "xxh3:png", "reproduced": None}
+         "mime": "image/png", "name": None, "recorded": "xxh3:png", "reproduced": None,
+         "cause": None}
     ]  # fmt: skip
     assert data["outputs"]["matched"][0]["reproduced"] == "xxh3:text"

@@ -106,5 +106,8 @@ def test_data_check_stops_on_a_changed_file_unless_skipped(tmp_path):
     skipped = python(path, "-S", env={"JUPYTER_REPRO_SKIP_DATA_CHECK": "1"})
 
     assert changed.returncode == 1
-    assert changed.stderr == "Data file changed since it was recorded: in.csv\n"
+    assert changed.stderr.splitlines() == [
+        "Data file changed since it was recorded: in.csv",
+        f"Restore the version the session read: jupyter repro data restore in.csv sha256:{digest}",
+    ]
     assert skipped.returncode == 0 and skipped.stdout == "['a', '2']\n"

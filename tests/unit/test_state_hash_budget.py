@@ -37,3 +37,27 @@ def test_project_budget_applies_unless_the_environment_sets_one(
     assert RecorderSettings.from_environ().with_project(tmp_path).budget_bytes == 2 * MIB
     monkeypatch.setenv("JUPYTER_REPRO_HASH_BUDGET_MB", "not a number")
     assert RecorderSettings.from_environ().budget_bytes == DEFAULT_BUDGET
+
+
+def test_the_time_budget_defaults_to_50_ms_and_0_means_no_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_repro.project_settings import SettingsError, update
+
+    monkeypatch.delenv("JUPYTER_REPRO_HASH_TIME_BUDGET_MS", raising=False)
+    assert ProjectSettings().hash_time_budget_ms == 50
+    assert RecorderSettings.from_environ().hash_time_budget_s == 0.05
+    assert "hash_time_budget_ms" not in ProjectSettings().to_json()  # the panel's shape kept
+    assert update(ProjectSettings(), hash_time_budget_ms=0).to_json()["hash_time_budget_ms"] == 0
+    for bad in (-1, 1.5, True, "50"):
+        with pytest.raises(SettingsError, match="hash_time_budget_ms"):
+            update(ProjectSettings(), hash_time_budget_ms=bad)
+
+    (tmp_path / ".repro").mkdir()
+    (tmp_path / ".repro" / "settings.json").write_text(json.dumps({"hash_time_budget_ms": 0}))
+    assert read_settings(tmp_path).hash_time_budget_ms == 0
+    assert RecorderSettings.from_environ().with_project(tmp_path).hash_time_budget_s is None
+    monkeypatch.setenv("JUPYTER_REPRO_HASH_TIME_BUDGET_MS", "200")
+    assert RecorderSettings.from_environ().with_project(tmp_path).hash_time_budget_s == 0.2
+    monkeypatch.setenv("JUPYTER_REPRO_HASH_TIME_BUDGET_MS", "soon")
+    assert RecorderSettings.from_environ().hash_time_budget_ms == 50

@@ -4,7 +4,14 @@ May import the standard library and xxhash; a library's own types (numpy, pandas
 torch) only through ``_dispatch``, once the user's code has imported that library.
 """
 
-from ._api import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value
+from ._api import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value, reachable
 from ._identity import identity_key
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_MAX_OBJECTS", "ValueDigest", "hash_value", "identity_key"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "DEFAULT_MAX_OBJECTS",
+    "ValueDigest",
+    "hash_value",
+    "identity_key",
+    "reachable",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ DEFAULT_BUDGET = DEFAULT_BUDGET_BYTES
 DEFAULT_MAX_OBJECTS = 10_000_000
 DEFAULT_MAX_COMPONENTS = 100_000
 #: Leads every encoding: a change of format can never make an old and a new hash agree.
-FORMAT = b"jupyter-repro/state-hash/1\x00"
+FORMAT = b"jupyter-repro/state-hash/2\x00"
 #: Python frames one nesting level can take (visit, frame, body, helpers), with margin.
 _FRAMES_PER_LEVEL = 12
 
@@ -74,13 +75,32 @@ def _stack_headroom() -> Iterator[None]:
             sys.setrecursionlimit(old)
 
 
-def _digest(obj: object, budget: int, max_objects: int, max_components: int) -> ValueDigest:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of one traversal.
+
+    The walk allocates many short-lived lists and tuples; each allocation burst would start a
+    collection that scans the user's whole heap, millions of objects beside a big container.
+    Nothing the walk allocates forms a cycle, so reference counting frees it all anyway.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _digest(
+    obj: object, budget: int, max_objects: int, max_components: int, deadline: float | None
+) -> ValueDigest:
     type_name = qualname(type(obj))
     if spec_for(type(obj)) is OPAQUE:
         return ValueDigest(f"opaque:{type_name}", type_name, {}, True, True, frozenset())
-    h = Hasher(spec_for, budget, max_objects, max_components)
+    h = Hasher(spec_for, budget, max_objects, max_components, deadline)
     h.raw(FORMAT)
-    with _stack_headroom():
+    with _stack_headroom(), _collector_paused():
         h.visit(obj)
     try:
         summary = summarize(obj)
@@ -103,21 +123,44 @@ def _digest(obj: object, budget: int, max_objects: int, max_components: int) -> 
     )
 
 
+def reachable(obj: object, deadline: float | None = None) -> frozenset[int] | None:
+    """identity_key() of the mutable objects obj reaches, as ``hash_value`` would list them in
+    ``components`` (-1: too many to list), without reading its content: a walk of its
+    structure, cheap beside a value's bytes. None if the deadline (or any other limit but the
+    list's length) cut it short, or it failed."""
+    try:
+        h = Hasher(spec_for, DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, DEFAULT_MAX_COMPONENTS, deadline)
+        h.shallow = True
+        if spec_for(type(obj)) is OPAQUE:
+            return frozenset()
+        with _stack_headroom(), _collector_paused():
+            h.visit(obj)
+    except Exception:  # noqa: BLE001 - no answer is a safe answer: the caller assumes anything
+        return None
+    if h.reasons - {"components"}:
+        return None
+    return frozenset(h.components)
+
+
 def hash_value(
     obj: object,
     *,
     budget_bytes: int = DEFAULT_BUDGET,
     max_components: int = DEFAULT_MAX_COMPONENTS,
     max_objects: int = DEFAULT_MAX_OBJECTS,
+    deadline: float | None = None,
 ) -> ValueDigest:
     """Content hash of obj, equal across processes and machines for equal values.
+
+    ``deadline`` (a ``time.perf_counter()`` value) stops hashing once passed: the digest is
+    then incomplete, ``summary["incomplete"]`` holding ``"time_budget"``.
 
     Never raises for the value's sake: a part that cannot be read becomes a marker and the
     digest says so (``complete=False``, ``summary["error_parts"]``). KeyboardInterrupt and
     SystemExit still propagate: they are the user's, not the value's.
     """
     try:
-        return _digest(obj, budget_bytes, max_objects, max_components)
+        return _digest(obj, budget_bytes, max_objects, max_components, deadline)
     except Exception as exc:  # noqa: BLE001 - last resort: the recorder must keep going
         marker = FORMAT + b"E" + lp_str(f"error:{type(exc).__name__}")
         return ValueDigest(

@@ -43,6 +43,8 @@ def _field(h: Hasher, field: pa.Field) -> None:
 
 def column_body(h: Hasher, chunks: list[pa.Array], typ: pa.DataType) -> None:
     """Write a logical column given as chunks, window by canonical window."""
+    if h.shallow:
+        return  # Arrow data is immutable and holds no Python objects
     column = pa.chunked_array(chunks, type=typ)
     plain = _decoded(typ)
     h.name(str(typ))

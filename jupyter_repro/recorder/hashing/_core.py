@@ -52,9 +52,14 @@ class Hasher(Output):
     """One traversal of one value; handlers call back into it for children."""
 
     def __init__(
-        self, spec_for: IdCache[Spec], budget: int, max_objects: int, max_components: int
+        self,
+        spec_for: IdCache[Spec],
+        budget: int,
+        max_objects: int,
+        max_components: int,
+        deadline: float | None = None,
     ) -> None:
-        super().__init__(budget, max_objects, max_components)
+        super().__init__(budget, max_objects, max_components, deadline)
         #: Resolves a class to its Spec; ``_specs`` is its cache, read directly in the hot loop.
         self.spec_for = spec_for
         self._specs = spec_for.cache
@@ -75,6 +80,8 @@ class Hasher(Output):
         self.visits += 1
         if self.visits > self.max_objects:
             self.stop("max_objects")
+            return
+        if not self.visits & 0xFFF and self.deadline is not None and self.late():
             return
         cls = type(obj)
         encode = LEAF_BYTES.get(id(cls))

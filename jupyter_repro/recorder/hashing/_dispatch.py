@@ -1,7 +1,8 @@
 """Which spec hashes which type: resolved once per class by walking its MRO, then cached.
 
-numpy, pandas, pyarrow and torch handlers are imported only when the library is already in
-``sys.modules`` (an object of theirs can only exist then), so hashing never imports them.
+The handlers of numpy, pandas, pyarrow, torch, matplotlib, scikit-learn, scipy and statsmodels
+are imported only when the library is already in ``sys.modules`` (an object of theirs can only
+exist then), so hashing never imports them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,19 @@ from ._core import LEAF, MUTABLE, Hasher, Spec
 from ._names import id_cached, is_transparent, module_root, mro_of, namespace_of, qualname
 from ._objects import OBJECT, OPAQUE, instance_attrs
 
-_LIBRARIES = {"numpy": "_numpy", "pandas": "_pandas", "pyarrow": "_arrow", "torch": "_torch"}
+#: Top-level package -> (its hasher module, the module that must be loaded already). The hasher
+#: imports what that module imports; so a user who imported ``matplotlib`` alone, or scipy
+#: without ``scipy.stats``, never pays for (or sees) an import behind their back.
+_LIBRARIES = {
+    "numpy": ("_numpy", "numpy"),
+    "pandas": ("_pandas", "pandas"),
+    "pyarrow": ("_arrow", "pyarrow"),
+    "torch": ("_torch", "torch"),
+    "matplotlib": ("_matplotlib", "matplotlib.figure"),
+    "sklearn": ("_sklearn", "sklearn.base"),
+    "scipy": ("_scipy", "scipy.stats"),
+    "statsmodels": ("_statsmodels", "statsmodels"),
+}
 _STATIC: dict[int, tuple[type, Spec]] = {
     id(cls): (cls, spec)
     for table in (_builtins.SPECS, _stdlib.SPECS, _code.SPECS, _objects.SPECS)
@@ -43,6 +56,9 @@ def _opaque_bases() -> set[int]:
         "select": ("epoll", "poll", "kqueue"),
         "_asyncio": ("Future", "Task"),
         "asyncio": ("AbstractEventLoop",),
+        # Weak containers and finalizers: what they hold can vanish at any collection.
+        "weakref": ("WeakValueDictionary", "WeakKeyDictionary", "finalize"),
+        "_weakrefset": ("WeakSet",),
     }
     for module_name, names in wanted.items():
         module = sys.modules.get(module_name)
@@ -52,10 +68,10 @@ def _opaque_bases() -> set[int]:
 
 
 def _library_spec(klass: type) -> Spec | None:
-    root = module_root(klass)
-    if root not in _LIBRARIES or root not in sys.modules:
+    found = _LIBRARIES.get(module_root(klass))
+    if found is None or found[1] not in sys.modules:
         return None
-    handlers = importlib.import_module(f"{__package__}.{_LIBRARIES[root]}")
+    handlers = importlib.import_module(f"{__package__}.{found[0]}")
     spec: Spec | None = handlers.spec_for_class(klass)
     return spec
 

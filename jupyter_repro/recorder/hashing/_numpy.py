@@ -82,6 +82,8 @@ def array_body(h: Hasher, arr: np.ndarray[Any, Any]) -> None:
         seq(h, arr.reshape(-1).tolist())
         return
     h.raw(b"x" + pack_Q(arr.nbytes))
+    if h.shallow:
+        return  # numbers hold no objects: nothing to copy, nothing to read
     for piece in _pieces(arr, swap):
         if h.stopped:
             break
@@ -110,15 +112,39 @@ def _dtype(h: Hasher, x: np.dtype[Any]) -> None:
     h.name(str(x.descr) if x.names is not None else x.str)
 
 
+def _global_rng() -> tuple[Any, Any]:
+    """numpy's global RandomState (behind ``np.random.random()``) and its bit generator."""
+    mtrand = getattr(np.random, "mtrand", None)
+    state = getattr(mtrand, "_rand", None)
+    return state, getattr(state, "_bit_generator", None)
+
+
 def _generator(h: Hasher, x: Any) -> None:
     # The RNG state decides every later draw: it is exactly what reproducibility needs.
+    if any(x is g for g in _global_rng()):
+        h.name("numpy.random.mtrand._rand")  # the global one: a reference (see below)
+        return
     h.name(qualname(type(x)))
     bit_generator = getattr(x, "bit_generator", x)
     h.visit(bit_generator.state)
 
 
 def _random_state(h: Hasher, x: np.random.RandomState) -> None:
+    # The global generator is hashed as a reference: objects that merely hold it (a scipy
+    # distribution's default random_state) must not change whenever anyone draws from it.
+    # Its state is tracked once, on its own, as the session's RNG fingerprint.
+    if x is _global_rng()[0]:
+        h.name("numpy.random.mtrand._rand")
+        return
     h.visit(x.get_state(legacy=False))
+
+
+def _vectorize(h: Hasher, x: Any) -> None:
+    # What np.vectorize wraps and how; not the ufunc it builds and caches on first call.
+    h.visit(x.pyfunc)
+    for name in ("otypes", "excluded", "signature", "cache"):
+        h.name(name)
+        h.visit(getattr(x, name, None))
 
 
 def _ufunc(h: Hasher, x: np.ufunc) -> None:
@@ -150,4 +176,6 @@ def spec_for_class(cls: type) -> Spec | None:
         return Spec(b"u", _ufunc)
     if cls is _DISPATCHER:
         return Spec(b"v", _dispatcher)
+    if cls is np.vectorize:
+        return Spec(b"V", _vectorize, MUTABLE)
     return None

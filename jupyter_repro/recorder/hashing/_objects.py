@@ -13,6 +13,7 @@ from ._core import LEAF, MUTABLE, Hasher, Spec
 from ._names import (
     dict_descriptor,
     id_cached,
+    inherits,
     qualname,
     slot_descriptors,
 )
@@ -41,6 +42,12 @@ def instance_attrs(h: Hasher, obj: object) -> None:
     _, desc, slots, has_dict = _layout(cls)
     found = desc.__get__(obj, cls) if desc is not None else None
     if type(found) is dict:
+        h.raw(b"D")
+        h.visit(found)
+    elif found is not None and inherits(type(found), dict):
+        # A dict subclass as the namespace: often the object itself (``self.__dict__ = self``,
+        # statsmodels' Bunch), whose items are its content already; then this is a reference
+        # back to an object being hashed, written as such.
         h.raw(b"D")
         h.visit(found)
     elif has_dict:

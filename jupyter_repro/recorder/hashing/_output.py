@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import xxhash
@@ -12,10 +13,17 @@ from ._wire import CHUNK, lp_str, pack_Q
 class Output:
     """Where a traversal writes: the buffer, the xxh3 state, the budget and the markers."""
 
-    def __init__(self, budget: int, max_objects: int, max_components: int) -> None:
+    def __init__(
+        self, budget: int, max_objects: int, max_components: int, deadline: float | None = None
+    ) -> None:
         self.budget = budget
         self.max_objects = max_objects
         self.max_components = max_components
+        #: time.perf_counter() value past which hashing stops ("time_budget"); None: no limit.
+        self.deadline = deadline
+        #: Only the mutable objects the value reaches are wanted (``reachable``), not its
+        #: content: value bytes are skipped, and so is work whose only product is bytes.
+        self.shallow = False
         self.buf = bytearray()
         self.state: Any = None
         self.used = 0
@@ -53,6 +61,8 @@ class Output:
         No length prefix: a caller that splits one logical buffer into pieces (a strided
         array copied a few MB at a time) must produce the same stream as one whole write.
         """
+        if self.shallow:
+            return
         room = max(self.budget - self.used, 0)
         if view.nbytes > room:
             view = view[:room]
@@ -62,6 +72,10 @@ class Output:
         else:
             self.flush()
             for start in range(0, view.nbytes, CHUNK):
+                if start and self.late():
+                    # Cut at a chunk boundary: the digest is incomplete and says why.
+                    self.used += start
+                    return
                 self.state.update(view[start : start + CHUNK])
         self.used += view.nbytes
 
@@ -81,6 +95,13 @@ class Output:
         return bytes(self.state.digest())
 
     # -- bookkeeping ------------------------------------------------------------------------
+    def late(self) -> bool:
+        """True (and hashing stopped) once the deadline has passed."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self.stop("time_budget")
+            return True
+        return False
+
     def stop(self, reason: str) -> None:
         """Stop hashing: everything after this point is left out and the digest is incomplete."""
         self.stopped = True
@@ -92,6 +113,20 @@ class Output:
         if key in comps or -1 in comps:
             return
         comps.add(key if len(comps) < self.max_components else -1)
+        if self.shallow and -1 in comps:
+            self.stop("components")  # "too many to list" is all there is left to learn
+
+    def components_of(self, objects: list[Any]) -> None:
+        """Record the ids of many mutable objects at once (C speed), or -1 past the cap."""
+        comps = self.components
+        if -1 in comps or not objects:
+            return
+        if len(comps) + len(objects) > self.max_components:
+            comps.add(-1)  # never builds a set of millions of ids only to throw it away
+            if self.shallow:
+                self.stop("components")
+            return
+        comps.update(map(id, objects))
 
     def opaque(self, type_name: str) -> None:
         """Mark a part that has no content we may read (generator, file, lock...)."""

@@ -43,7 +43,7 @@ def values_body(h: Hasher, values: Any) -> None:
         # Masked slots hold leftovers (pd.array([1, None]) stores [1, 1]): zero them.
         h.raw(b"m")
         h.component(identity_key(data))
-        if mask.any():
+        if not h.shallow and mask.any():
             data = data.copy()
             data[mask] = 0
         _ndarray(h, mask)

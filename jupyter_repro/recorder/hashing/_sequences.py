@@ -11,9 +11,10 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
-from operator import eq, is_
+from operator import eq, is_, itemgetter
 from typing import Any
 
+from ._containers import canonical_order, tree
 from ._core import Hasher
 from ._wire import LEAF_BYTES, SHORT, lp, pack_Q
 
@@ -38,7 +39,9 @@ def _strs(items: list[str]) -> bytes:
 
 #: Scalar kinds a bulk-packed sequence may mix, by id(type), with their one-byte codes.
 _CODES = {id(int): 1, id(float): 2, id(str): 3, id(bool): 4, id(type(None)): 5}
-_HOMOGENEOUS = {id(int): b"q", id(float): b"d", id(str): b"s"}
+_HOMOGENEOUS = {id(int): b"q", id(float): b"d", id(str): b"s", id(bool): b"?"}
+#: Sequences of dicts at least this long are tried as records (same keys, one column a key).
+_RECORDS_MIN = 8
 
 
 def _bulk(items: Sequence[Any]) -> tuple[bytes, bytes] | None:
@@ -51,14 +54,18 @@ def _bulk(items: Sequence[Any]) -> tuple[bytes, bytes] | None:
     if len(items) < _BULK_MIN:
         return None
     first = type(items[0])
+    if id(first) not in _CODES:
+        return None  # not a scalar sequence: settled without a pass over it
     marker = _HOMOGENEOUS.get(id(first))
     try:
         # One identity pass settles the common all-int/float/str case at C speed.
         if marker is not None and all(map(is_, map(type, items), repeat(first))):
             if marker == b"s":
                 return marker, _strs(list(items))
+            if marker == b"?":
+                return marker, bytes(items)
             return marker, _packed(marker.decode(), items)
-        kinds = set(map(id, map(type, items)))
+        kinds = set(map(id, map(type, items)))  # ids: a metaclass's __hash__ never runs
         if not kinds <= _CODES.keys():
             return None
         codes = bytes(map(_CODES.__getitem__, map(id, map(type, items))))
@@ -79,12 +86,17 @@ def _bulk(items: Sequence[Any]) -> tuple[bytes, bytes] | None:
 
 
 def seq(h: Hasher, items: Sequence[Any]) -> None:
-    """Write an ordered sequence: bulk-packed if homogeneous, else element by element."""
+    """Write an ordered sequence: bulk-packed scalars, a plain tree (``_containers.tree``),
+    records, or else element by element."""
     h.raw(pack_Q(len(items)))
+    if h.shallow and _scalars_only(items):
+        return  # scalars reach no mutable object
     bulk = _bulk(items)
     if bulk is not None:
         h.raw(bulk[0])
         h.write_buffer(memoryview(bulk[1]))
+        return
+    if tree(h, items) or records(h, items):
         return
     h.raw(b"g")
     visit = h.visit
@@ -94,6 +106,56 @@ def seq(h: Hasher, items: Sequence[Any]) -> None:
         visit(item)
         if i & 0xFFFF == 0xFFFF and len(h.buf) > (1 << 20):
             h.flush()  # a long run of small writes must not pile up in the buffer
+
+
+def _scalars_only(items: Sequence[Any]) -> bool:
+    if not items:
+        return True
+    if id(type(items[0])) not in _CODES:
+        return False  # settled without a pass
+    return set(map(id, map(type, items))) <= _CODES.keys()
+
+
+def records(h: Hasher, items: Sequence[Any]) -> bool:
+    """Write a sequence of dicts that all have the same keys as its keys, then one column of
+    values per key (each a sequence, so scalar columns pack in bulk); False if it is not one.
+
+    Every dict having as many keys as the first and every one of the first's keys means every
+    dict has exactly those keys. The dicts are not framed: a dict met twice is written twice,
+    like the copy it equals.
+    """
+    if len(items) < _RECORDS_MIN or type(items[0]) is not dict:
+        return False
+    if not all(map(is_, map(type, items), repeat(dict))):
+        return False
+    sizes = set(map(len, items))
+    if len(sizes) != 1:
+        return False
+    keys = list(items[0])
+    order = _key_order(keys)
+    if order is None:
+        return False
+    try:
+        columns = [list(map(itemgetter(key), items)) for key in order]
+    except KeyError:
+        return False
+    h.components_of(items if type(items) is list else list(items))
+    h.raw(b"R")
+    h.visits += len(items)
+    seq(h, order)
+    for column in columns:
+        if h.stopped:
+            break
+        seq(h, column)
+    return True
+
+
+def _key_order(keys: list[Any]) -> list[Any] | None:
+    """keys in canonical order (see ``_containers.canonical_order``), or None."""
+    if not keys:
+        return None
+    positions = canonical_order(keys)
+    return None if positions is None else [keys[i] for i in positions]
 
 
 def _leaf_parts(items: Any) -> list[bytes] | None:

@@ -13,16 +13,17 @@ import decimal
 import enum
 import fractions
 import pathlib
+import random
 import re
 import sys
 import uuid
 from typing import Any
 
-from ._builtins import mapping_items
+from ._builtins import mapping
 from ._core import FRAME, MUTABLE, Hasher, Spec
 from ._identity import identity_key
-from ._names import qualname
-from ._objects import instance_dict
+from ._names import inherits, qualname
+from ._objects import instance_attrs, instance_dict
 from ._sequences import seq
 from ._wire import lp_str, pack_Q, pack_q
 
@@ -116,7 +117,7 @@ def _ordered_dict(h: Hasher, x: collections.OrderedDict[Any, Any]) -> None:
 
 def _defaultdict(h: Hasher, x: collections.defaultdict[Any, Any]) -> None:
     h.visit(collections.defaultdict.__dict__["default_factory"].__get__(x))
-    mapping_items(h, list(dict.items(x)))
+    mapping(h, x)
 
 
 def _array(h: Hasher, x: array.array[Any]) -> None:
@@ -132,13 +133,27 @@ def _memoryview(h: Hasher, x: memoryview) -> None:
     h.raw(pack_Q(x.itemsize) + b"".join(pack_Q(n) for n in x.shape or ()))
     if x.c_contiguous:
         h.write_buffer(x.cast("B"))
-    else:
+    elif not h.shallow:
         h.write_buffer(memoryview(x.tobytes()))
 
 
 def _pattern(h: Hasher, x: re.Pattern[Any]) -> None:
     h.visit(x.pattern)
     h.raw(pack_q(x.flags))
+
+
+def _random(h: Hasher, x: random.Random) -> None:
+    """A generator by its state; the module's global one (behind ``random.random()``) by
+    reference: its state is tracked once, on its own, as the session's RNG fingerprint."""
+    if x is getattr(random, "_inst", None):
+        h.name("random._inst")
+        return
+    h.name(qualname(type(x)))
+    if inherits(type(x), random.SystemRandom):
+        h.opaque(qualname(type(x)))  # the OS's entropy: no state to hash
+        return
+    h.visit(random.Random.getstate(x))
+    instance_attrs(h, x)
 
 
 def _slice(h: Hasher, x: slice) -> None:
@@ -166,6 +181,7 @@ SPECS: dict[type, Spec] = {
     array.array: Spec(b"\x8f", _array, MUTABLE),
     memoryview: Spec(b"\x90", _memoryview, MUTABLE, key=identity_key),
     re.Pattern: Spec(b"\x91", _pattern),
+    random.Random: Spec(b"\x93", _random, MUTABLE, subclasses=True),
 }
 
 

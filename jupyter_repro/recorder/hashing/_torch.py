@@ -22,6 +22,8 @@ def _tensor(h: Hasher, t: Any) -> None:
     h.raw(pack_Q(t.dim()) + b"".join(pack_Q(int(n)) for n in t.shape))
     if t.layout != torch.strided:
         raise TypeError(f"unsupported tensor layout {t.layout}")
+    if h.shallow:
+        return  # numbers hold no objects: nothing to copy
     flat = t.detach()
     if flat.device.type != "cpu":
         flat = flat.cpu()
