@@ -96,6 +96,19 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+def _outcome(result: Any, error: BaseException | None, duration_ms: float) -> dict[str, Any]:
+    """What every record of a finished cell says, whole or cut short: count, time, status and
+    the (redacted) error."""
+    return {
+        "execution_count": getattr(result, "execution_count", None),
+        "ended": utc_now(),
+        "duration_ms": round(duration_ms, 3),
+        "status": status_of(error),
+        "error_name": type(error).__name__ if error is not None else None,
+        "error_message": stored_error_message(error, getattr(result.info, "raw_cell", None)),
+    }
+
+
 class Recorder:
     """Records every execution of one IPython shell into the project's lineage store."""
 
@@ -219,12 +232,7 @@ class Recorder:
             self.snapshots.after_cell(files)  # before the file can change again
         changed, removed = self._changes(result, gaps, ticket)
         return ExecutionEnd(
-            execution_count=getattr(result, "execution_count", None),
-            ended=utc_now(),
-            duration_ms=round(duration_ms, 3),
-            status=status_of(error),
-            error_name=type(error).__name__ if error is not None else None,
-            error_message=stored_error_message(error, getattr(result.info, "raw_cell", None)),
+            **_outcome(result, error, duration_ms),
             env_id=self._environment_id(),
             rng=rng_fingerprint(),
             changed=changed,
@@ -271,12 +279,7 @@ class Recorder:
             self._output_key = None
             gaps.append("outputs not recorded")
         return ExecutionEnd(
-            execution_count=getattr(result, "execution_count", None),
-            ended=utc_now(),
-            duration_ms=round(duration_ms, 3),
-            status=status_of(error),
-            error_name=type(error).__name__ if error is not None else None,
-            error_message=stored_error_message(error, getattr(result.info, "raw_cell", None)),
+            **_outcome(result, error, duration_ms),
             outputs=outputs,
             incomplete="; ".join(gaps),
         )

@@ -32,3 +32,11 @@ def record(notebook: Path, runs: list[tuple[str, str]]) -> None:
 
 def payload(response: Any) -> Any:
     return json.loads(response.body)
+
+
+def recorded_study(root: Path, cells: list[tuple[str, str]]) -> Path:
+    """``root/study/analysis.ipynb`` recorded with ``cells`` (reading ``study/input.txt``)."""
+    (root / "study").mkdir()
+    (root / "study" / "input.txt").write_text("some words")
+    record(write_notebook(root / "study" / "analysis.ipynb", cells), cells)
+    return root

@@ -7,7 +7,7 @@ import json
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from .support import payload, record, write_notebook
+from .support import payload, recorded_study, write_notebook
 
 CELLS = [
     ("load", "text = open('input.txt').read()"),
@@ -18,11 +18,7 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def recorded_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("root")
-    (root / "study").mkdir()
-    (root / "study" / "input.txt").write_text("some words")
-    record(write_notebook(root / "study" / "analysis.ipynb", CELLS), CELLS)
-    return root
+    return recorded_study(tmp_path_factory.mktemp("root"), CELLS)
 
 
 @pytest.fixture
