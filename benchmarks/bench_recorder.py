@@ -3,11 +3,11 @@
 Runs the same cells through nbclient in a plain `python3` kernel and in the recording
 `repro-python3` kernel, and prints what the capture issue asks for:
 
-  (a) 200 trivial cells: median added time per cell (target <= 2 ms)
+  (a) 200 trivial cells: median added time per cell (target <= 1 ms, issue 12)
   (b) 50 cells working on 10 MB arrays: total time ratio (target <= 1.3x)
   (a) and (b) are the median of three plain/recording pairs.
-  (c) one cell touching a small variable while 2 GB of untouched arrays sit in the namespace:
-      added time for that cell (target <= 20 ms)
+  (c) cells touching a small variable while 2 GB of untouched arrays sit in the namespace:
+      median added time per cell (target <= 2 ms, issue 12)
   (d) hashing a 1 GB array: hash_value throughput against raw single-core xxh3 measured here
       (target >= 0.5 of raw)
 
@@ -58,7 +58,7 @@ def bench_trivial(n: int, workdir: Path) -> tuple[str, float, float, bool]:
         plain, repro = both(cells, workdir)
         added.append(statistics.median(repro[1:]) - statistics.median(plain[1:]))
     added_ms = statistics.median(added) * 1000
-    return (f"(a) {n} trivial cells: median added per cell", added_ms, 2.0, added_ms <= 2.0)
+    return (f"(a) {n} trivial cells: median added per cell", added_ms, 1.0, added_ms <= 1.0)
 
 
 def bench_arrays(n: int, mb: int, workdir: Path) -> tuple[str, float, float, bool]:
@@ -83,10 +83,13 @@ def bench_arrays(n: int, mb: int, workdir: Path) -> tuple[str, float, float, boo
 def bench_untouched(gb: float, workdir: Path) -> tuple[str, float, float, bool]:
     per = int(gb * 1024**3 / 8 / 8)
     setup = f"import numpy as np\nbig = [np.ones({per}) * i for i in range(8)]\nsmall = [1, 2, 3]"
-    cells = [setup, "small.append(4)", "small.append(5)", "small.append(6)"]
-    plain, repro = both(cells, workdir)
-    added_ms = (statistics.median(repro[1:]) - statistics.median(plain[1:])) * 1000
-    return (f"(c) small cell beside {gb:g} GB untouched: added", added_ms, 20.0, added_ms <= 20.0)
+    # The arrays are hashed once, off the cells' path, on the other core: a second later they
+    # sit in the namespace untouched, which is what this measures (in both kernels alike).
+    rest = "import time\ntime.sleep(2)"
+    small = [f"small.append({i})" for i in range(4, 10)]
+    plain, repro = both([setup, rest, *small], workdir)
+    added_ms = (statistics.median(repro[2:]) - statistics.median(plain[2:])) * 1000
+    return (f"(c) small cell beside {gb:g} GB untouched: added", added_ms, 2.0, added_ms <= 2.0)
 
 
 def bench_hash_speed(gb: float) -> tuple[str, float, float, bool]:

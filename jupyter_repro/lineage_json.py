@@ -25,6 +25,12 @@ def file_json(access: FileAccess) -> dict[str, Any]:
     return {"path": access.path, "hash": access.hash, "size": access.size}
 
 
+def disk_change_json(access: FileAccess) -> dict[str, Any]:
+    """A file another process changed while the execution ran: size and mtime, never a hash
+    (``size`` None: it was deleted). Not the execution's own read or write."""
+    return {"path": access.path, "size": access.size, "mtime_ns": access.mtime_ns}
+
+
 def output_json(output: OutputFingerprint) -> dict[str, Any]:
     """An output's fingerprint: what it was (MIME type, stream name), its size and hash."""
     return {
@@ -61,6 +67,7 @@ def execution_json(execution: Execution) -> dict[str, Any]:
         "unhashable": list(execution.unhashable),
         "files_read": [file_json(f) for f in execution.files_read],
         "files_written": [file_json(f) for f in execution.files_written],
+        "changed_on_disk": [disk_change_json(f) for f in execution.changed_on_disk],
         "env": execution.env_id,
         "rng": execution.rng,
         "outputs": [output_json(o) for o in execution.outputs],

@@ -15,6 +15,9 @@ data file whose versions are kept, and the whole cache (0 turns it off);
 ``hash_time_budget_ms`` is how long the recorder may spend hashing after a cell, beyond its fixed
 per-cell cost: values that do not fit are hashed in a snapshot of the kernel off the cell's path,
 or marked incomplete where none can be taken (0: no limit, everything is hashed in the cell).
+``versions_days`` is how long the server keeps the saved versions of notebooks (0: for ever;
+the server's ``max_versions`` bounds their number besides); once a save clears outputs, earlier
+versions lose those outputs too unless ``versions_keep_cleared_outputs`` (``server.save_hook``).
 ``update`` validates and raises :class:`SettingsError` with a message for people. Standard
 library only: a kernel imports this.
 """
@@ -48,6 +51,9 @@ MAX_DATA_CACHE_MB = 1024 * 1024  # a TiB
 #: What a person does not notice after a cell; the recorder's settings derive theirs from it.
 DEFAULT_HASH_TIME_BUDGET_MS = 50
 MAX_HASH_TIME_BUDGET_MS = 3_600_000  # an hour: more is a typo (microseconds?)
+#: A season of diffs between saves; older saves are what git is for. 0 keeps them for ever.
+DEFAULT_VERSIONS_DAYS = 90
+MAX_VERSIONS_DAYS = 36_500  # a century: more is a typo
 FILE = Path(".repro") / "settings.json"
 #: A Python name, or a glob over names (``*_cache``, ``tmp?``, ``[ab]x``): never a comma, which
 #: separates patterns in ``JUPYTER_REPRO_SKIP``.
@@ -66,6 +72,8 @@ class ProjectSettings:
     data_file_mb: int = DEFAULT_DATA_FILE_MB
     data_cache_mb: int = DEFAULT_DATA_CACHE_MB
     hash_time_budget_ms: int = DEFAULT_HASH_TIME_BUDGET_MS
+    versions_days: int = DEFAULT_VERSIONS_DAYS
+    versions_keep_cleared_outputs: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"skip": list(self.skip), "budget_mb": self.budget_mb}
@@ -79,6 +87,10 @@ class ProjectSettings:
             data["data_cache_mb"] = self.data_cache_mb
         if self.hash_time_budget_ms != DEFAULT_HASH_TIME_BUDGET_MS:
             data["hash_time_budget_ms"] = self.hash_time_budget_ms
+        if self.versions_days != DEFAULT_VERSIONS_DAYS:
+            data["versions_days"] = self.versions_days
+        if self.versions_keep_cleared_outputs:
+            data["versions_keep_cleared_outputs"] = True
         return data
 
 
@@ -102,6 +114,8 @@ def read_settings(root: Path, strict: bool = True) -> ProjectSettings:
             data_file_mb=data.get("data_file_mb"),
             data_cache_mb=data.get("data_cache_mb"),
             hash_time_budget_ms=data.get("hash_time_budget_ms"),
+            versions_days=data.get("versions_days"),
+            versions_keep_cleared_outputs=data.get("versions_keep_cleared_outputs"),
         )
     except FileNotFoundError:
         return ProjectSettings()
@@ -119,6 +133,8 @@ def update(
     data_file_mb: Any = None,
     data_cache_mb: Any = None,
     hash_time_budget_ms: Any = None,
+    versions_days: Any = None,
+    versions_keep_cleared_outputs: Any = None,
 ) -> ProjectSettings:
     """``settings`` with the values given (None: unchanged), validated."""
     if skip is not None:
@@ -165,6 +181,18 @@ def update(
                 f"{MAX_HASH_TIME_BUDGET_MS}"
             )
         settings = replace(settings, hash_time_budget_ms=hash_time_budget_ms)
+    if versions_days is not None:
+        valid = isinstance(versions_days, int) and not isinstance(versions_days, bool)
+        if not valid or not 0 <= versions_days <= MAX_VERSIONS_DAYS:
+            raise SettingsError(
+                "versions_days must be a whole number of days, 0 (keep saved versions for ever) "
+                f"up to {MAX_VERSIONS_DAYS}"
+            )
+        settings = replace(settings, versions_days=versions_days)
+    if versions_keep_cleared_outputs is not None:
+        if not isinstance(versions_keep_cleared_outputs, bool):
+            raise SettingsError("versions_keep_cleared_outputs must be true or false")
+        settings = replace(settings, versions_keep_cleared_outputs=versions_keep_cleared_outputs)
     return settings
 
 

@@ -1,8 +1,8 @@
 """Run a notebook headless in a recording kernel, exactly as JupyterLab would have run it.
 
-nbclient does not send a cell's id with its execute request; JupyterLab does, and the lineage is
-keyed by it. :class:`CellIdKernelClient` adds the ``cellId`` metadata, and the kernel is told the
-notebook's path through ``JPY_SESSION_NAME``, as jupyter-server does::
+nbclient does not send a cell's id with its execute request, nor tell the kernel the notebook's
+path; JupyterLab and jupyter-server do, and the lineage is keyed by both. The run's client is
+a ``headless.RecordingNotebookClient``, which sends both::
 
     executed = run_notebook(Path("analysis.ipynb"), order="stored")
     run_notebook(path, timeout=5)   # seconds per cell; 0: no limit; None: the project's setting
@@ -27,16 +27,14 @@ from typing import Any
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError, DeadKernelError
 from nbformat import NotebookNode
 
 from .common.notebook_file import read_notebook
+from .headless import RECORDING_KERNEL, RecordingNotebookClient
 from .project_settings import read_settings
 from .store import project_root
 
-#: The kernel with the recorder loaded (installed with the package).
-RECORDING_KERNEL = "repro-python3"
 ORDERS = ("top-down", "stored")
 #: Why a cell stopped the run (:attr:`CellStopped.why`, and the error's name in verify's report:
 #: never a Python identifier, so no exception a cell raises is taken for one), with the few words
@@ -131,35 +129,7 @@ def cell_timeout(path: Path, given: int | None) -> int | None:
     return seconds or None
 
 
-class CellIdKernelClient(AsyncKernelClient):
-    """An async kernel client that tags each execute request with the cell's id."""
-
-    cell_id: str | None = None
-
-    def execute(
-        self,
-        code: str,
-        silent: bool = False,
-        store_history: bool = True,
-        user_expressions: dict[str, Any] | None = None,
-        allow_stdin: bool | None = None,
-        stop_on_error: bool = True,
-    ) -> str:
-        content = {
-            "code": code,
-            "silent": silent,
-            "store_history": store_history,
-            "user_expressions": user_expressions or {},
-            "allow_stdin": self.allow_stdin if allow_stdin is None else allow_stdin,
-            "stop_on_error": stop_on_error,
-        }
-        metadata = {"cellId": self.cell_id} if self.cell_id else {}
-        msg = self.session.msg("execute_request", content, metadata=metadata)
-        self.shell_channel.send(msg)
-        return str(msg["header"]["msg_id"])
-
-
-class _StoppingClient(NotebookClient):
+class _StoppingClient(RecordingNotebookClient):
     """nbclient's client, made to stop where it would wait forever: :meth:`run_cell`.
 
     At the timeout nbclient interrupts the kernel and, told ``error_on_timeout``, takes a stand-in
@@ -258,27 +228,25 @@ def run_notebook(
     seconds = cell_timeout(path, timeout)
     nb = read_notebook(path, validate=False)
     indexes = execution_order(nb, order)
-    manager = AsyncKernelManager(
-        kernel_name=kernel_name, client_class="jupyter_repro.runner.CellIdKernelClient"
-    )
+    manager = AsyncKernelManager(kernel_name=kernel_name)
     client = _StoppingClient(
         nb,
         manager,
         timeout=seconds,
         allow_errors=allow_errors,
+        notebook_path=str(path),
         resources={"metadata": {"path": str(path.parent)}},
     )
-    kernel_env = {**os.environ, **(env or {}), "JPY_SESSION_NAME": str(path)}
+    kernel_env = {**os.environ, **(env or {})}
     # Headless, nobody waits between cells: hash every variable in its cell (no time budget),
     # so the run's last values are complete when the kernel exits (verify compares them).
     kernel_env.setdefault("JUPYTER_REPRO_HASH_TIME_BUDGET_MS", "0")
     # cleanup_kc: nbclient leaves a kernel it did not create running; this one is ours to stop.
     with client.setup_kernel(env=kernel_env, cleanup_kc=True):
-        assert isinstance(client.kc, CellIdKernelClient)
+        assert isinstance(client.kc, AsyncKernelClient)
         if setup_code is not None:
             _run_silently(client.kc, setup_code)
         for done, index in enumerate(indexes, start=1):
-            client.kc.cell_id = nb.cells[index].get("id")
             if before_cell is not None:
                 before_cell(index)
             client.run_cell(index)

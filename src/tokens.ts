@@ -58,6 +58,16 @@ export interface IFileAccess {
   size: number | null;
 }
 
+/**
+ * A file another process (or a program the cell started) changed while the execution ran: never
+ * the execution's own read or write. `size` is null when the file was deleted.
+ */
+export interface IDiskChange {
+  path: string;
+  size: number | null;
+  mtime_ns: number | null;
+}
+
 /** The fingerprint of one output an execution showed (never the output itself). */
 export interface IOutputFingerprint {
   /** The output's position among the execution's outputs, from 0 (a bundle's MIME types share it). */
@@ -91,6 +101,8 @@ export interface IExecution {
   unhashable: string[];
   files_read: IFileAccess[];
   files_written: IFileAccess[];
+  /** Absent in answers from servers older than this field. */
+  changed_on_disk?: IDiskChange[];
   env: string | null;
   /** Empty when none were recorded (older recordings, output tracking off). */
   outputs: IOutputFingerprint[];

@@ -45,15 +45,32 @@ def _register() -> None:
     """Attach every sub-command to the group."""
     from .data_commands import data
     from .export_command import export
+    from .forget_command import forget
+    from .input_errors import one_line_errors
     from .lineage_commands import env, log, state
+    from .mv_command import mv
     from .pipeline_command import pipeline
     from .review_commands import diff, git_setup, pair
     from .run_command import run
     from .verify_command import verify
 
-    commands = (log, state, env, run, export, verify, pipeline, pair, git_setup, diff, data)
+    commands = (
+        log,
+        state,
+        env,
+        run,
+        export,
+        verify,
+        pipeline,
+        pair,
+        git_setup,
+        diff,
+        data,
+        forget,
+        mv,
+    )
     for command in commands:
-        cli.add_command(command)
+        cli.add_command(one_line_errors(command))  # bad input: one line, exit 2
 
 
 _register()

@@ -10,11 +10,12 @@ from ..common.errors import ExportError, RefusedOverwrite
 from ..common.slicing import UnknownTarget
 from ..script.export import FORMATS, export_script
 from ..verify.self_check import export_checked
+from .input_errors import NotebookPath
 from .store_access import open_recorded_store
 
 
 @click.command()
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notebook", type=NotebookPath(path_type=Path))
 @click.option("--session", help="Session id (default: the notebook's latest).")
 @click.option(
     "--target",

@@ -9,9 +9,10 @@ import click
 
 from ..lineage_json import environment_json, execution_json, state_json
 from ..store import Execution
+from .input_errors import NotebookPath
 from .store_access import notebook_key, open_store, pick_session
 
-notebook_argument = click.argument("notebook", required=False, type=click.Path(dir_okay=False))
+notebook_argument = click.argument("notebook", required=False, type=NotebookPath())
 db_option = click.option(
     "--db", type=click.Path(dir_okay=False), help="Lineage database (default: the project's)."
 )
@@ -36,6 +37,9 @@ def describe(execution: Execution) -> str:
         parts.append("read: " + ", ".join(f.path for f in execution.files_read))
     if execution.files_written:
         parts.append("wrote: " + ", ".join(f.path for f in execution.files_written))
+    if execution.changed_on_disk:
+        others = ", ".join(f.path for f in execution.changed_on_disk)
+        parts.append("changed on disk by another process: " + others)
     shown = shown_outputs(execution)
     if shown:
         parts.append("outputs: " + ", ".join(shown))
@@ -106,7 +110,9 @@ def state(notebook: str | None, session: str | None, db: str | None, as_json: bo
         width = max(len(name) for name in live)
         for name in sorted(live):
             var = live[name]
-            click.echo(f"{name:<{width}}  {var.hash[:21]}  {var.type}")
+            why = var.summary.get("not_hashed")  # e.g. a credential: its type only
+            note = f"  not hashed: {why}" if why else ""
+            click.echo(f"{name:<{width}}  {var.hash[:21]}  {var.type}{note}")
 
 
 @click.command()

@@ -8,11 +8,12 @@ import click
 
 from ..common.errors import ExportError, RefusedOverwrite
 from ..pipeline.export import TOOLS, export_pipeline
+from .input_errors import NotebookPath
 from .store_access import open_recorded_store
 
 
 @click.command()
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notebook", type=NotebookPath(path_type=Path))
 @click.option("--session", help="Session id (default: the notebook's latest).")
 @click.option(
     "--to",

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
+from .input_errors import NotebookPath
+
 # The review modules import nbdime and jupytext: only when their command runs.
 
 
 @click.command()
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notebook", type=NotebookPath(path_type=Path))
 @click.option(
     "--format",
     "fmt",

@@ -15,6 +15,7 @@ import nbformat
 
 from ..project_settings import SettingsError
 from ..runner import ORDERS, CellStopped, cell_name, cell_timeout, execution_order, run_notebook
+from .input_errors import NotebookPath
 from .store_access import read_notebook, refuse_unreadable_store
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -56,7 +57,7 @@ def resolved_timeout(path: Path, given: int | None) -> int | None:
 
 
 @click.command()
-@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("notebook", type=NotebookPath(exists=True, path_type=Path))
 @click.option(
     "--order",
     type=click.Choice(ORDERS),

@@ -12,6 +12,7 @@ import click
 
 from ..verify.report_text import render_text
 from ..verify.verification import VerifyInputError, verify_notebook, verify_script
+from .input_errors import NotebookPath
 from .run_command import timeout_option
 
 
@@ -43,7 +44,7 @@ class _Progress:
 
 
 @click.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=NotebookPath("notebook or script", path_type=Path))
 @click.option("--session", help="With a notebook TARGET: the session to verify (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(

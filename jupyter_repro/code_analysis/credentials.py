@@ -8,6 +8,7 @@ Usage::
     name_strength("DB_PW")        # Strength.STRONG; "sort_key": WEAK; "PATH": None
     is_secret_value("ghp_...")    # True: a known token format
     redact_text("postgres://u:p/w@db/x?password=1")  # "postgres://<redacted>@db/x?password=<redacted>"
+    is_secret_variable("API_TOKEN", "hunter2")    # True: the recorder keeps its type, no hash
 
 A name is split into words at ``_ - .``, spaces and camelCase (``accountKey`` is ``ACCOUNT KEY``),
 upper-cased, and each word and each pair of adjacent words glued together (``API KEY`` is
@@ -22,6 +23,7 @@ script export reads it from.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -177,6 +179,29 @@ def name_strength(name: str, allowed: frozenset[str] = frozenset()) -> Strength 
 
 def is_secret_name(name: str, allowed: frozenset[str] = ALLOWED_ENV) -> bool:
     return name_strength(name, allowed) is not None
+
+
+#: Why a variable is recorded by its type only (its summary's ``not_hashed``).
+NOT_HASHED = "its name looks like a credential"
+
+
+def is_secret_variable(name: str, value: object) -> bool:
+    """Whether the recorder keeps only the type of variable ``name``, never a hash of its value
+    (a short password's hash can be brute-forced): a STRONG name (``API_TOKEN``,
+    ``db_password``) whatever it holds; a WEAK one (``key``, ``token``) when it holds a text that
+    looks random or has a known token format (``sort_key = "date"`` is data, and hashed)."""
+    strength = _variable_strength(name)
+    if strength is None:
+        return False
+    if strength is S:
+        return True
+    return isinstance(value, str) and (looks_random(value) or token_shape(value) is not None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _variable_strength(name: str) -> Strength | None:
+    # Cached: the recorder asks for every name a cell may have changed, after every cell.
+    return name_strength(name, ALLOWED_ENV)
 
 
 def token_shape(text: str) -> TokenShape | None:

@@ -8,6 +8,7 @@ version a script needs. Usage::
     cache.keep(Path("d.txt"), "xxh3:9f1c...")   # Kept.ADDED, PRESENT, TOO_BIG, CHANGED, NO_ROOM
     cache.find("xxh3:9f1c...")                  # the cached copy's path, or None
     cache.restore("xxh3:9f1c...", Path("d.txt"))  # write that version back (atomically)
+    cache.discard({"xxh3:9f1c..."})             # delete these versions: (how many, bytes)
 
 Layout: ``<cache>/<first two hex digits>/<32 hex digits>``, one read-only file per version,
 named by the xxh3-128 digest the recorder stores for the read. A copy is a reflink where the file
@@ -141,6 +142,25 @@ class DataCache:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+
+    def discard(self, digests: Collection[str], dry_run: bool = False) -> tuple[int, int]:
+        """Delete the cached copies of these versions (``jupyter repro forget``: no record reads
+        them any more); how many were cached, and their bytes. ``dry_run`` only counts them."""
+        count = size = 0
+        for digest in digests:
+            path = self.find(digest)
+            if path is None:
+                continue
+            try:
+                found = path.stat().st_size
+                if not dry_run:
+                    path.unlink()
+            except FileNotFoundError:
+                continue  # another process evicted it meanwhile
+            count, size = count + 1, size + found
+        if count and not dry_run:
+            self._total = None
+        return count, size
 
     def versions(self) -> list[tuple[str, int, float]]:
         """Every cached version as (digest, size, last read time), oldest first."""

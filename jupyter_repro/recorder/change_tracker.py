@@ -47,11 +47,13 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from jupyter_repro.code_analysis.credentials import NOT_HASHED, is_secret_variable
 from jupyter_repro.recorder.snapshot_hashing import Job, SnapshotPool
 from jupyter_repro.recorder.state_hash import ValueDigest, hash_value, identity_key, reachable
 from jupyter_repro.recorder.touched_names import analyze_cell
 
 _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit"})
+_MISSING = object()
 _EVERYTHING = -1  # in components: "too many to list, may share anything"
 # Values that cannot be mutated in place: their identity is never a shared mutable object.
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), range, tuple, frozenset)
@@ -133,6 +135,7 @@ class ChangeTracker:
         self._time_budget: float | None = None
         self.set_budget(budget_bytes, time_budget_s)
         self._cache: dict[str, _Entry] = {}
+        self._never_user: set[object] = set()  # namespace keys that are never user variables
         self._before: dict[str, int] = {}
         self._cost: dict[str, float] = {}  # seconds the last complete hash of a name took
         self._fork_reserve = _FORK_RESERVE_S  # what taking a snapshot took last time
@@ -261,6 +264,8 @@ class ChangeTracker:
     def _within(self, name: str, value: Any, deadline: float | None) -> _Entry | None:
         """The value's entry, or None when it does not fit the time left: the time is up, or
         its last hash took (or, cut by a deadline, took at least) longer than what is left."""
+        if is_secret_variable(name, value):
+            return _type_only(value)
         if deadline is None:
             return self._hash(value)
         start = time.perf_counter()
@@ -403,11 +408,25 @@ class ChangeTracker:
 
     # -- the namespace ----------------------------------------------------------------------
     def _values(self, user_ns: Mapping[str, Any]) -> dict[str, Any]:
-        items = list(user_ns.items())  # one C-level copy: safe if a thread rebinds meanwhile
-        # Runs twice per cell over a namespace that grows with IPython's `_iN` history names:
-        # reject `_` names inline before the (slower) full check.
-        user_name = self.is_user_name
-        return {n: v for n, v in items if isinstance(n, str) and n[:1] != "_" and user_name(n)}
+        """The user's variables in ``user_ns``: names and values.
+
+        Runs twice per cell over a namespace that grows with IPython's history names (``_i3``,
+        ``_3``: two per cell), so names that can never be the user's (not a string, ``_``
+        names, IPython's own) are remembered and left out by one C-level set difference; only
+        names new since the last cell, hidden ones and the user's own are looked at.
+        """
+        never = self._never_user
+        if len(never) > 2 * len(user_ns) + 1000:  # after a %reset: forget names long gone
+            never.clear()
+        values: dict[str, Any] = {}
+        for name in user_ns.keys() - never:  # one C-level pass: safe if a thread rebinds
+            if not isinstance(name, str) or name[:1] == "_" or name in _IPYTHON_NAMES:
+                never.add(name)
+            elif self.is_user_name(name):  # hidden and skipped names may change: asked each time
+                value = user_ns.get(name, _MISSING)
+                if value is not _MISSING:
+                    values[name] = value
+        return values
 
     def _hash(self, value: Any, deadline: float | None = None) -> _Entry:
         self.stats.total_hashed += 1
@@ -427,6 +446,13 @@ class ChangeTracker:
         if mutable:  # the value is its own object
             keys = keys | {root}
         return _Entry(id(value), keys, digest, root=root, mutable=mutable)
+
+
+def _type_only(value: Any) -> _Entry:
+    """A credential's entry (``is_secret_variable``): its type, never a hash of its value."""
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    digest = ValueDigest(f"opaque:{kind}", kind, {"not_hashed": NOT_HASHED}, False, True)
+    return _Entry(id(value), frozenset(), digest, root=id(value))
 
 
 def _pending_digest(type_name: str, background: str) -> ValueDigest:

@@ -2,8 +2,10 @@
 
 Everything here reads what Jupyter already provides and never fails: an unknown value is None.
 
-- notebook: ``JPY_SESSION_NAME`` (set by jupyter-server, and by jupyter-repro's own headless
-  runner), else ``__vsc_ipynb_file__`` (VS Code) in the user namespace;
+- notebook: ``JPY_SESSION_NAME`` (set by jupyter-server, and by jupyter-repro's headless clients:
+  ``jupyter repro run``, ``headless.RecordingNotebookClient`` and papermill through
+  ``papermill_engine``), else ``__vsc_ipynb_file__`` (VS Code) in the user namespace. Plain
+  nbclient sets neither: its sessions have no notebook;
 - kernel id: the ``kernel-<id>.json`` connection file ipykernel was started with;
 - cell id: the ``cellId`` metadata of the execute request, which ipykernel hands to IPython's
   ``ExecutionInfo.cell_id``;

@@ -12,6 +12,12 @@ each, and copes with what the store does meanwhile::
     for problem in writer.take_problems(): ...  # the recorder shows these in the cell
     writer.close(timeout=3.0)                   # at exit: flush, waiting at most that long
 
+- **A quick cell costs one transaction, written before the kernel goes idle.** An execution's
+  start waits ``START_GRACE_S`` on the thread for its end; a cell that ends sooner (most do) is
+  written whole, start and end in one transaction, by ``finish`` itself on the cell's thread when
+  the thread is idle (two thread switches cost more than the write), so readers at idle see it
+  and ``settle`` has nothing to wait for. A longer cell has its ``running`` record on disk
+  ``START_GRACE_S`` after it began, as a kernel killed mid-cell must leave it.
 - **A locked store delays records, not cells.** SQLite waits ``BUSY_TIMEOUT_S`` for another
   process's lock, then this thread retries with a growing pause while the queue keeps the
   records, in order. ``settle`` waits for a healthy writer (at most ``SETTLE_S``: what readers
@@ -65,6 +71,11 @@ RETRY_MAX_S = 0.25
 #: ``settle``: the longest wait for a healthy writer, and for one that met a lock.
 SETTLE_S = 1.0
 LOCKED_GRACE_S = 0.02
+#: How long an execution's start waits for its end before it is written alone. Most cells end
+#: sooner: start and end then go in one transaction, written once the cell is over instead of
+#: competing with it; a longer cell (the ones a kernel may die in) has its ``running`` record
+#: on disk this long after it began.
+START_GRACE_S = 0.05
 
 #: Problem keys: each is shown to the user at most once per kernel.
 UNAVAILABLE, NEWER, WRITE_FAILED, RECREATED, BUG = (
@@ -98,6 +109,21 @@ class Ticket:
         self.generation = 0  # which opening of the store ``id`` belongs to
 
 
+@dataclass(frozen=True)
+class _Queued:
+    """A queued write; a start or an end names its execution, so the two can be joined."""
+
+    run: Operation
+    starts: Ticket | None = None
+    ends: tuple[Ticket, ExecutionEnd] | None = None
+
+
+#: What ``_claim`` answers: the caller writes the whole execution, or its end only.
+_WHOLE, _END = "whole", "end"
+#: What ``_join_end`` answers when the cell's thread took the start back.
+_CLAIMED = _Queued(lambda store: None)
+
+
 class RecordWriter:
     """The writer thread of one recorder (see module docstring)."""
 
@@ -108,10 +134,11 @@ class RecordWriter:
         self._identity: tuple[int, int] | None = None
         self._generation = 0
         self._environments: dict[str, Environment] = {}
-        self._queue: collections.deque[Operation] = collections.deque()
+        self._queue: collections.deque[_Queued] = collections.deque()
         self._cv = threading.Condition()
         self._submitted = self._done = 0
         self._locked_since: float | None = None
+        self._grace: Ticket | None = None  # the start waiting ``START_GRACE_S`` for its end
         self._closing = self._abandon = self._halted = False
         self._wake = threading.Event()
         self._problems: collections.deque[Problem] = collections.deque()
@@ -120,9 +147,13 @@ class RecordWriter:
         self._thread.start()
 
     # -- the cell's side: queue and return --------------------------------------------------
+    def open(self) -> None:
+        """Open the store and write the session now, before any record (at kernel start)."""
+        self._submit(lambda store: None)
+
     def start(self, start: ExecutionStart) -> Ticket:
         ticket = Ticket(start)
-        self._submit(lambda store: self._write_start(store, ticket))
+        self._submit(lambda store: self._write_start(store, ticket), starts=ticket)
         return ticket
 
     def finish(self, ticket: Ticket, end: ExecutionEnd) -> None:
@@ -132,7 +163,77 @@ class RecordWriter:
             assert ticket.id is not None
             store.finish_execution(ticket.id, end)
 
-        self._submit(finish)
+        claimed = self._claim(ticket)
+        if claimed is not None:
+            try:
+                if self._write_here(ticket, end, whole=claimed == _WHOLE):
+                    return
+            except BaseException:  # Stop pressed meanwhile: the thread writes it, then re-raise
+                self._submit(finish)
+                raise
+        self._submit(finish, ends=(ticket, end))
+
+    def _claim(self, ticket: Ticket) -> str | None:
+        """Whether the caller may write ``ticket``'s end itself, the thread being idle:
+        ``_WHOLE`` when its start, still waiting for its end on the thread, was taken back
+        (start and end then go in one transaction), ``_END`` when only the end is left; None
+        when it may not (see ``_write_here``)."""
+        with self._cv:
+            if (
+                self._store is None
+                or self._locked_since is not None
+                or self._halted
+                or self._closing
+            ):
+                return None
+            if self._grace is ticket and not self._queue:
+                self._grace = None  # the thread's wait ends with nothing to write
+            elif (
+                len(self._queue) == 1
+                and self._queue[0].starts is ticket
+                and self._done == self._submitted - 1  # and nothing in flight
+            ):
+                self._queue.popleft()  # the thread had not even picked it up
+            elif (
+                not self._queue
+                and self._done == self._submitted
+                and ticket.id is not None
+                and ticket.generation == self._generation
+            ):
+                return _END  # a long cell: its start is on disk, the thread has nothing to do
+            else:
+                return None
+            self._done += 1  # the start: written by the caller, with its end
+            self._cv.notify_all()
+            return _WHOLE
+
+    def _write_here(self, ticket: Ticket, end: ExecutionEnd, whole: bool) -> bool:
+        """Write an execution's end (``whole``: with its start) on the caller's thread, the
+        store's lock permitting at once.
+
+        The thread is idle (nothing queued, nothing in flight): writing here saves the cell two
+        thread switches, which cost more than the write itself. False, with nothing written, when
+        the store is locked (after ``BUSY_TIMEOUT_S``), was deleted or replaced, or failed: the
+        thread then writes it as usual, and reports what it meets.
+        """
+        store = self._store
+        if store is None or self._file_identity() != self._identity:
+            return False
+        try:
+            if whole:
+                # One assignment: no Stop lands between id and generation (a half-set ticket
+                # would have its start written twice by the fallback).
+                ticket.id, ticket.generation = (
+                    store.add_execution(ticket.start, end),
+                    self._generation,
+                )
+            else:
+                assert ticket.id is not None
+                store.finish_execution(ticket.id, end)
+        except Exception:  # locked, full, damaged: the thread's to handle
+            log.debug("jupyter-repro: writing on the cell's thread failed", exc_info=True)
+            return False
+        return True
 
     def replace_outputs(self, ticket: Ticket, outputs: Sequence[OutputFingerprint]) -> None:
         def replace(store: LineageStore) -> None:
@@ -224,11 +325,16 @@ class RecordWriter:
             return set()
 
     # -- the writer thread ------------------------------------------------------------------
-    def _submit(self, operation: Operation) -> None:
+    def _submit(
+        self,
+        operation: Operation,
+        starts: Ticket | None = None,
+        ends: tuple[Ticket, ExecutionEnd] | None = None,
+    ) -> None:
         if os.getpid() != self._pid:
             return
         with self._cv:
-            self._queue.append(operation)
+            self._queue.append(_Queued(operation, starts, ends))
             self._submitted += 1
             self._cv.notify_all()
 
@@ -239,16 +345,46 @@ class RecordWriter:
                     self._cv.wait()
                 if not self._queue:
                     break
-                operation = self._queue.popleft()
+                queued = self._queue.popleft()
+                taken = 1
+                if queued.starts is not None:
+                    joined = self._join_end(queued.starts)
+                    if joined is _CLAIMED:
+                        continue  # written and counted by the cell's thread
+                    if joined is not None:
+                        queued, taken = joined, 2
             try:
-                self._apply(operation)
+                self._apply(queued.run)
             except BaseException:  # the thread must outlive any one record
                 log.exception("jupyter-repro: a lineage record was lost")
             finally:
                 with self._cv:
-                    self._done += 1
+                    self._done += taken
                     self._cv.notify_all()
         self._close_store()
+
+    def _join_end(self, ticket: Ticket) -> _Queued | None:
+        """The start of ``ticket`` and its end as one write, when the end comes (next in the
+        queue) within ``START_GRACE_S``; else None: the start is written alone. A start the
+        cell's thread claimed meanwhile (``_claim``) is ``_CLAIMED``. Holds ``_cv``."""
+        deadline = time.monotonic() + START_GRACE_S
+        self._grace = ticket
+        try:
+            while not self._queue and not self._closing and self._grace is ticket:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._cv.wait(remaining)
+            if self._grace is not ticket:
+                return _CLAIMED
+        finally:
+            self._grace = None
+        ends = self._queue[0].ends if self._queue else None
+        if ends is None or ends[0] is not ticket:
+            return None
+        self._queue.popleft()
+        end = ends[1]
+        return _Queued(lambda store: self._write_whole(store, ticket, end))
 
     def _apply(self, operation: Operation) -> None:
         pause = RETRY_FIRST_S
@@ -335,6 +471,10 @@ class RecordWriter:
 
     def _write_start(self, store: LineageStore, ticket: Ticket) -> None:
         ticket.id = store.start_execution(ticket.start)
+        ticket.generation = self._generation
+
+    def _write_whole(self, store: LineageStore, ticket: Ticket, end: ExecutionEnd) -> None:
+        ticket.id = store.add_execution(ticket.start, end)
         ticket.generation = self._generation
 
     def _halt(self, key: str, message: str) -> None:

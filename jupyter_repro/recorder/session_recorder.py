@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -57,6 +58,9 @@ EXIT_WAIT_S = 3.0
 #: At kernel exit, how long hashes still computed off the cells' path (``ChangeTracker``'s
 #: time budget) may take to arrive first; what is later stays recorded as incomplete.
 HASH_EXIT_WAIT_S = 2.0
+#: How long the first cell waits for the environment captured at kernel start (a slow ``git``),
+#: before it captures the environment itself.
+EARLY_WAIT_S = 5.0
 #: Notice keys (see ``recorder_log.Notices``): each problem is shown once per kernel.
 FAILED, STOPPED = "recording-failed", "stopped-while-recording"
 #: What an interrupted or failed recording leaves out, for the record's ``incomplete`` field.
@@ -140,6 +144,9 @@ class Recorder:
         self._ticket: Ticket | None = None
         self._gaps: list[str] = []  # what the running cell's record will lack
         self._started = 0.0
+        self._trackers_started = False
+        self._early: threading.Thread | None = None
+        self._start_early()
 
     # -- IPython events: never raise, not even KeyboardInterrupt -------------------------------
     def pre_run_cell(self, info: Any) -> None:
@@ -322,18 +329,60 @@ class Recorder:
 
     def _environment_id(self) -> str | None:
         assert self.writer is not None
+        early, self._early = self._early, None
+        if early is not None:
+            early.join(EARLY_WAIT_S)  # the kernel's start-up captured it, or nearly
         if self.env_id is None or self.packages.changed():
             environment = capture_environment(self.root, kernel_context.kernel_name())
             self.writer.environment(environment)
             self.env_id = environment.id
         return self.env_id
 
+    def _start_early(self) -> None:
+        """At kernel start, when the server already named the notebook: open the store and
+        capture the environment off any cell's path (the kernel's start-up runs them while the
+        user reads the notebook), so the first cell pays for neither; about 90 ms there before.
+        Without a name yet (VS Code names it in the namespace, later), the first cell does it."""
+        if not os.environ.get("JPY_SESSION_NAME", "").strip().endswith(".ipynb"):
+            return
+        try:
+            self._ensure_writer().open()
+            root, kernel = self.root, kernel_context.kernel_name()
+        except Exception:  # the first cell tries again, and reports
+            log.debug("jupyter-repro: could not start early", exc_info=True)
+            return
+        self._early = threading.Thread(
+            target=self._capture_early, args=(root, kernel), name="jupyter-repro-env", daemon=True
+        )
+        self._early.start()
+
+    def _capture_early(self, root: Path, kernel: str | None) -> None:
+        try:
+            environment = capture_environment(root, kernel)
+        except Exception:  # the first cell captures it again
+            log.debug("jupyter-repro: the early environment capture failed", exc_info=True)
+            return
+        writer = self.writer
+        if writer is not None:
+            writer.environment(environment)
+            self.env_id = environment.id  # last: the cell's thread reads it after join()
+
     def _ensure_store(self) -> RecordWriter:
-        """The writer of this session's records, started at the first recorded cell.
+        """The writer of this session's records and the file trackers, started at the first
+        recorded cell (the writer perhaps earlier, ``_start_early``).
 
         It opens the store on its own thread: a store that cannot be used is reported by the
         writer (``_hear_writer``), at the end of the first cell at the latest.
         """
+        writer = self._ensure_writer()
+        if not self._trackers_started:
+            self._trackers_started = True
+            if self.settings.track_files:
+                self.files = FileTracker(self.root, ignore=[str(writer.path)])
+                self.snapshots = DataSnapshots.create(writer.path, self.root, self._warn)
+        return writer
+
+    def _ensure_writer(self) -> RecordWriter:
         if self.writer is not None:
             return self.writer
         self.notebook = kernel_context.notebook_path(self.shell.user_ns)
@@ -349,9 +398,6 @@ class Recorder:
             kernel_name=kernel_context.kernel_name(),
         )
         self.writer = RecordWriter(path, session)
-        if self.settings.track_files:
-            self.files = FileTracker(self.root, ignore=[str(path)])
-            self.snapshots = DataSnapshots.create(path, self.root, self._warn)
         return self.writer
 
     def _hear_writer(self) -> None:

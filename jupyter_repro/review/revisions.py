@@ -84,9 +84,15 @@ def notebook_side(spec: str, cwd: Path) -> Side:
 def open_store(cwd: Path, db: Path | None) -> LineageStore:
     path = db if db is not None else default_db_path(None, cwd)
     try:
-        return LineageStore.open(path, create=False)
+        store = LineageStore.open(path, create=False, readonly=True)
     except StoreUnavailable as error:
         raise RevisionError(str(error)) from error
+    try:
+        store.check_pages()  # a damaged store is said so, not read as "unknown session"
+    except StoreUnavailable as error:
+        store.close()
+        raise RevisionError(str(error)) from error
+    return store
 
 
 def session_side(spec: str, key: str, store: LineageStore) -> Side:

@@ -3,7 +3,8 @@
 jupyter-server finds `_load_jupyter_server_extension` through
 `jupyter_repro._jupyter_server_extension_points`. Loading it adds the routes (``routes``; the
 contract is ``docs/rest-api.md``), hooks notebook saves (``save_hook``) and makes the registry
-of background verifications (``verify_jobs``); options are ``config.ReproServerSettings``.
+of background verifications (``verify_jobs``), and makes lineage follow the renames Jupyter
+makes (``notebook_renames``); options are ``config.ReproServerSettings``.
 
 Modules: ``base`` (handler base, shared context), ``paths`` (confinement to the root, of the
 paths requests name and of every file the server writes), ``route_numbers`` (numbers in routes),
@@ -22,19 +23,22 @@ from typing import Any
 
 from .base import SETTINGS_KEY, ReproContext
 from .config import ReproServerSettings
+from .notebook_renames import RenameFollower
 from .routes import setup_route_handlers
 from .save_hook import SaveSnapshots
 from .verify_jobs import VerifyJobs
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the REST routes and the post-save hook."""
+    """Register the REST routes, the post-save hook and the rename listener."""
     config = ReproServerSettings(parent=server_app)
     root = Path(os.path.realpath(server_app.root_dir))
     snapshots = SaveSnapshots(config, server_app.log, root)
-    context = ReproContext(config, snapshots, VerifyJobs(config, server_app.log))
+    renames = RenameFollower(root, server_app.log)
+    context = ReproContext(config, snapshots, VerifyJobs(config, server_app.log), renames)
     server_app.web_app.settings[SETTINGS_KEY] = context
     setup_route_handlers(server_app.web_app)
+    renames.listen(server_app.event_logger)
     snapshots.attach(server_app.contents_manager)
     # jupytext's extension, loaded after this one (alphabetical order), *replaces* the contents
     # manager: attach again once every extension has loaded, to whichever one serves requests.

@@ -106,13 +106,17 @@ def settings_of(notebook: Path) -> dict[str, Any]:
     return read_settings(project_root(notebook.parent)).to_json()
 
 
+#: The saved versions' retention settings the PUT settings route takes besides skip and budget.
+RETENTION_SETTINGS = ("versions_days", "versions_keep_cleared_outputs")
+
+
 def save_settings(
-    root: Path, notebook: Path, skip: Any = None, budget_mb: Any = None
+    root: Path, notebook: Path, skip: Any = None, budget_mb: Any = None, **retention: Any
 ) -> dict[str, Any]:
     """Change the given settings of the notebook's project (validated) and store them."""
     project = project_root(notebook.parent)
     current = read_settings(project, strict=False)  # a damaged file is replaced, not a dead end
-    wanted = update(current, skip=skip, budget_mb=budget_mb)
+    wanted = update(current, skip=skip, budget_mb=budget_mb, **retention)
     # The folder, its .gitignore and the temporary file are in settings.json's folder.
     base, within = write_base(root, project)
     confine_writes(base, [settings_file(project)], within)

@@ -29,6 +29,7 @@ from tornado.web import HTTPError
 from . import paths
 from .config import ReproServerSettings
 from .errors import BadRequest, as_http_error
+from .notebook_renames import RenameFollower
 from .route_numbers import whole_number
 from .save_hook import SaveSnapshots
 from .verify_jobs import VerifyJobs
@@ -46,6 +47,7 @@ class ReproContext:
     config: ReproServerSettings
     snapshots: SaveSnapshots
     jobs: VerifyJobs
+    renames: RenameFollower
 
 
 class ReproAPIHandler(APIHandler):
@@ -92,7 +94,11 @@ class ReproAPIHandler(APIHandler):
             raise HTTPError(400, "%s", str(error)) from None
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """``function(*args, **kwargs)`` in a worker thread; library errors become HTTP ones."""
+        """``function(*args, **kwargs)`` in a worker thread; library errors become HTTP ones.
+
+        Renames heard before the request are written first: the panel asks for the lineage of a
+        renamed notebook right after the rename, under its new name."""
+        await self.repro.renames.settled()
         try:
             return await asyncio.to_thread(partial(function, *args, **kwargs))
         except HTTPError:

@@ -92,7 +92,10 @@ class SettingsHandler(ReproAPIHandler):
         body = self.body()
         notebook = self.notebook(body.get("path"))
         skip, budget = body.get("skip"), body.get("budget_mb")
-        self.reply(await self.call(actions.save_settings, self.root, notebook, skip, budget))
+        retention = {key: body.get(key) for key in actions.RETENTION_SETTINGS}
+        self.reply(
+            await self.call(actions.save_settings, self.root, notebook, skip, budget, **retention)
+        )
 
 
 class PairHandler(ReproAPIHandler):

@@ -25,10 +25,15 @@ from .errors import NotFound
 
 @contextmanager
 def lineage(notebook: Path) -> Iterator[LineageStore | None]:
-    """The notebook's store, or None when nothing was recorded in its project yet."""
+    """The notebook's store, read-only, or None when nothing was recorded in its project yet.
+
+    Read-only (``LineageStore.open(..., readonly=True)``): a GET never writes the store, its
+    folder or a ``.repro`` symlinked elsewhere; a store an older release wrote is read through
+    a migrated copy in memory, not migrated on disk (the save hook, which writes, migrates it).
+    """
     db = default_db_path(notebook)
     try:
-        store = LineageStore.open(db, create=False)
+        store = LineageStore.open(db, create=False, readonly=True)
     except NoLineageYet:
         # Missing, or just created by a kernel that has not given it its schema yet: empty.
         # Any other StoreUnavailable (a broken store) propagates and is said so (503).

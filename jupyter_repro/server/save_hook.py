@@ -15,6 +15,14 @@ the hooks; only ``.ipynb`` files are snapshotted (a paired ``.py`` is not a note
 The store is written only where ``paths.confine_writes`` allows (a ``.repro`` symlinked out of
 the root is not followed: the save is kept, its version is not, and the log says why), except a
 store the server's operator named with ``JUPYTER_REPRO_DB``.
+
+After each save the project's retention applies (``_retain``, settings in ``.repro/settings.json``):
+versions saved more than ``versions_days`` ago go (every notebook's, 0: kept for ever; the
+server's ``max_versions`` bounds each notebook's count besides), and a save that clears outputs
+(``cleared_outputs``) rewrites the notebook's earlier versions without them, so a cleared output
+does not live on in the history (``versions_keep_cleared_outputs`` keeps them). Rewritten rather
+than dropped: clearing outputs before a commit is a habit, and it must not cost the history of
+the code.
 """
 
 from __future__ import annotations
@@ -24,12 +32,23 @@ import logging
 import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from ..store import ENV_VAR, LineageStore, StoreUnavailable, default_db_path, project_root
+from ..project_settings import read_settings
+from ..store import (
+    ENV_VAR,
+    LineageStore,
+    NotebookVersion,
+    StoreUnavailable,
+    default_db_path,
+    project_root,
+)
+from .cleared_outputs import cleared_outputs, without_outputs
 from .config import ReproServerSettings
 from .paths import WriteRefused, confine_writes, write_base
+from .rename_recovery import recover_rename
 
 #: The files SQLite may create beside the store.
 _SIDECARS = ("-wal", "-shm", "-journal")
@@ -76,7 +95,10 @@ class SaveSnapshots:
         try:
             self._confine(notebook, db)
             with LineageStore.open(db, create=create) as store:
-                store.add_version(str(notebook), content, keep=self.config.max_versions)
+                recover_rename(store, notebook, content, self.log)  # renamed outside Jupyter?
+                previous = store.versions(str(notebook))
+                version = store.add_version(str(notebook), content, keep=self.config.max_versions)
+                self._retain(store, notebook, content, version, previous[0] if previous else None)
         except WriteRefused as error:
             self.log.warning("jupyter_repro: save of %s not kept: %s", notebook, error.message)
         except StoreUnavailable as error:
@@ -84,6 +106,30 @@ class SaveSnapshots:
                 self.log.warning("jupyter_repro: save of %s not kept: %s", notebook, error)
         except Exception:
             self.log.error("jupyter_repro: save of %s not kept", notebook, exc_info=True)
+
+    def _retain(
+        self,
+        store: LineageStore,
+        notebook: Path,
+        content: bytes,
+        saved: NotebookVersion,
+        previous: NotebookVersion | None,
+    ) -> None:
+        """Apply the project's retention (``project_settings``) after a save: drop versions older
+        than ``versions_days``; when this save cleared outputs, take them out of the notebook's
+        earlier versions too, unless ``versions_keep_cleared_outputs``."""
+        settings = read_settings(project_root(notebook.parent), strict=False)
+        if settings.versions_days:
+            store.expire_versions(datetime.now(timezone.utc) - timedelta(settings.versions_days))
+        if previous is None or settings.versions_keep_cleared_outputs:
+            return
+        before = store.version_content(previous.id)
+        cleared = cleared_outputs(before, content) if before is not None else None
+        if cleared is not None:
+            changed = store.rewrite_versions(
+                str(notebook), saved.id, lambda old: without_outputs(old, cleared)
+            )
+            self.log.info("jupyter_repro: cleared outputs removed from %d versions", changed)
 
     def _confine(self, notebook: Path, db: Path) -> None:
         if os.environ.get(ENV_VAR, "").strip():

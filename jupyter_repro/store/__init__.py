@@ -10,9 +10,10 @@ Kernels write to it and everyone else reads from it, through frozen records::
         ...  # str(exc) names the file and says what to do
 
 See ``lineage_store`` for the calls, ``location`` for where the file lives, ``migrations`` for
-the tables (``schema`` applies them), and ``liveness`` for when a ``running`` execution is
-reported ``interrupted``. May import the standard library only (sqlite3, no sqlite-utils, no
-pandas): kernels import it.
+the tables (``schema`` applies them), ``notebook_keys`` for how notebooks are named (relative
+to the project root: calls take and give absolute paths), and ``liveness`` for when a
+``running`` execution is reported ``interrupted``. May import the standard library only
+(sqlite3, no sqlite-utils, no pandas): kernels import it.
 """
 
 from .errors import NoLineageYet, SchemaTooNew, StoreLocked, StoreUnavailable

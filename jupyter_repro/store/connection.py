@@ -10,6 +10,10 @@ a busy timeout; it never creates a file. ``write(conn, work)`` runs ``work(conn)
     conn = connect(path)
     new_id = write(conn, lambda c: c.execute("INSERT ...").lastrowid)
 
+``connect_readonly(path)`` opens it for reading only, writing nothing anywhere (see its
+docstring for how a store at rest and a store in use differ), so readers work on a read-only
+mount and leave the folder as they found it.
+
 SQLite errors and OSErrors pass through; the store turns them into ``StoreUnavailable``.
 """
 
@@ -82,6 +86,64 @@ def connect(path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Conne
         conn.close()
         raise
     tighten_modes(path)
+    return conn
+
+
+#: What identifies the bytes of the main file: inode, size, mtime (ns).
+Stamp = tuple[int, int, int]
+
+
+def connect_readonly(
+    path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S
+) -> tuple[sqlite3.Connection, Stamp | None]:
+    """Open an existing database file for reading only: SQLite writes nothing into the store
+    and leaves no file behind.
+
+    A store in use (its ``-wal`` and ``-shm`` exist: a writer has it open, or died with it open)
+    opens ``mode=ro``: the writers' recent commits are read from the ``-wal`` through the
+    ``-shm`` wal-index, which a reader updates like any WAL reader does (read marks; a rebuilt
+    index after a writer died): it holds no data and SQLite keeps no content there. On a
+    read-only mount SQLite maps it read-only by itself. (``readonly_shm=1`` would spare even
+    that, but a process that also writes the store, the server, would then share the read-only
+    mapping and fail every write with SQLITE_READONLY.) A store at rest (no ``-wal``) opens
+    ``immutable=1``: SQLite reads the main file alone, with no lock and no side file, where a
+    plain ``mode=ro`` connection would create ``-wal`` and ``-shm`` and, unable to checkpoint,
+    leave them behind, or not open at all on a read-only mount (sqlite.org/wal.html, "Read-Only
+    Databases"). Immutable means no one writes meanwhile, so the second value is the main
+    file's ``Stamp`` (None for a store in use): a reader compares it with ``stamp(path)`` after
+    reading, and reads again when a writer changed the file meanwhile.
+    """
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if wal.exists() and shm.exists():
+        try:
+            return _open_readonly(path, "mode=ro", busy_timeout_s), None
+        except sqlite3.OperationalError:
+            pass  # the writer closed meanwhile (and removed both): the store is at rest now
+    before = stamp(path)
+    return _open_readonly(path, "mode=ro&immutable=1", busy_timeout_s), before
+
+
+def stamp(path: Path) -> Stamp | None:
+    """The main file's inode, size and modification time; None when it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _open_readonly(path: Path, query: str, busy_timeout_s: float) -> sqlite3.Connection:
+    uri = path.absolute().as_uri() + "?" + query
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.row_factory = sqlite3.Row
+        # The first statement reads the header: a corrupt file fails here, not later.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -24,10 +24,15 @@ from pathlib import Path
 
 _ESCAPE = "or set JUPYTER_REPRO_DB to another file"
 
+_DAMAGED = (
+    "The file is damaged: restore it from a backup, or move it aside (a new store starts at the "
+    "next recorded cell; `sqlite3 FILE .recover` may save what it holds), "
+    f"{_ESCAPE}."
+)
 #: (fragment of the reason, hint). Checked in order, first match wins.
 _HINTS: tuple[tuple[str, str], ...] = (
-    ("not a database", f"The file is damaged: move it aside to start a new store, {_ESCAPE}."),
-    ("malformed", f"The file is damaged: move it aside to start a new store, {_ESCAPE}."),
+    ("not a database", _DAMAGED),
+    ("malformed", _DAMAGED),
     ("disk is full", f"Free some disk space, {_ESCAPE}."),
     ("no space", f"Free some disk space, {_ESCAPE}."),
     ("disk i/o", f"Check the disk has free space and is writable, {_ESCAPE}."),

@@ -107,4 +107,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (execution_id, path))""",
         ),
     ),
+    # Notebooks keyed relative to the project (notebook_keys): a moved project or a clone finds
+    # its history. repro_notebook_key and repro_file_key are the Python conversions the schema
+    # registers on the connection before migrating (they know where the store is); data files
+    # the recorder stored absolutely under the project root become relative too.
+    Migration(
+        "m006_relative_notebook_keys",
+        (
+            "UPDATE sessions SET notebook = repro_notebook_key(notebook) WHERE notebook LIKE '/%'",
+            """UPDATE executions SET notebook = repro_notebook_key(notebook)
+            WHERE notebook LIKE '/%'""",
+            """UPDATE notebook_versions SET notebook = repro_notebook_key(notebook)
+            WHERE notebook LIKE '/%'""",
+            "UPDATE OR REPLACE files SET path = repro_file_key(path) WHERE path LIKE '/%'",
+            "UPDATE OR REPLACE disk_changes SET path = repro_file_key(path) WHERE path LIKE '/%'",
+            # Where each renamed notebook went: a kernel started before the rename (or restarted
+            # with its old name) records its next session under the new key.
+            """CREATE TABLE notebook_renames (
+            old TEXT PRIMARY KEY, new TEXT NOT NULL, renamed TEXT NOT NULL)""",
+        ),
+    ),
 )

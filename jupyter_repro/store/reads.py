@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .liveness import StatusJudge
@@ -69,14 +69,27 @@ class Filter:
         return where, [value for _, value in used]
 
 
+#: How a stored notebook key becomes the path handed out (``notebook_keys``); identity here.
+Place = Callable[[str], str]
+
+
+def _as_stored(key: str) -> str:
+    return key
+
+
 def select_executions(
-    conn: sqlite3.Connection, which: Filter, descending: bool, limit: int | None, offset: int
+    conn: sqlite3.Connection,
+    which: Filter,
+    descending: bool,
+    limit: int | None,
+    offset: int,
+    place: Place = _as_stored,
 ) -> list[Execution]:
     where, params = which.sql()
     direction = "DESC" if descending else "ASC"
     sql = f"{_EXECUTIONS} WHERE {where} ORDER BY e.id {direction} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
-    return _assemble(conn, rows)
+    return _assemble(conn, rows, place)
 
 
 def count_executions(conn: sqlite3.Connection, which: Filter) -> int:
@@ -86,7 +99,9 @@ def count_executions(conn: sqlite3.Connection, which: Filter) -> int:
     )
 
 
-def _assemble(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Execution]:
+def _assemble(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], place: Place
+) -> list[Execution]:
     ids = json.dumps([row["id"] for row in rows])
     changed: dict[int, list[VariableState]] = defaultdict(list)
     removed: dict[int, list[str]] = defaultdict(list)
@@ -114,7 +129,7 @@ def _assemble(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Exe
         Execution(
             id=row["id"],
             session_id=row["session_id"],
-            notebook=row["notebook"],
+            notebook=None if row["notebook"] is None else place(row["notebook"]),
             cell_id=row["cell_id"],
             execution_count=row["execution_count"],
             code=row["code"] or "",
@@ -151,15 +166,19 @@ def to_variable(row: sqlite3.Row) -> VariableState:
     )
 
 
-def select_sessions(conn: sqlite3.Connection, notebook: str | None) -> list[Session]:
+def select_sessions(
+    conn: sqlite3.Connection, notebook: str | None, place: Place = _as_stored
+) -> list[Session]:
     where, params = ("WHERE notebook = ?", [notebook]) if notebook is not None else ("", [])
     sql = f"SELECT * FROM sessions {where} ORDER BY started, rowid"
-    return [to_session(row) for row in conn.execute(sql, params)]
+    return [to_session(row, place) for row in conn.execute(sql, params)]
 
 
-def select_session(conn: sqlite3.Connection, session_id: str) -> Session | None:
+def select_session(
+    conn: sqlite3.Connection, session_id: str, place: Place = _as_stored
+) -> Session | None:
     row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-    return to_session(row) if row else None
+    return to_session(row, place) if row else None
 
 
 def select_environment(conn: sqlite3.Connection, env_id: str) -> Environment | None:
@@ -178,11 +197,11 @@ def select_read_digests(conn: sqlite3.Connection) -> set[str]:
     return {str(row["hash"]) for row in rows}
 
 
-def to_session(row: sqlite3.Row) -> Session:
+def to_session(row: sqlite3.Row, place: Place = _as_stored) -> Session:
     return Session(
         id=row["id"],
         kernel_id=row["kernel_id"],
-        notebook=row["notebook"],
+        notebook=None if row["notebook"] is None else place(row["notebook"]),
         started=row["started"],
         pid=row["pid"],
         hostname=row["hostname"],

@@ -30,8 +30,9 @@ execution whose session row failed to be written is still worth keeping.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
-from . import ledger
+from . import ledger, notebook_keys
 from .connection import write
 from .migrations import MIGRATIONS, Migration
 
@@ -47,16 +48,27 @@ def pending(conn: sqlite3.Connection) -> list[Migration]:
     return [migration for migration in MIGRATIONS if migration.name not in done]
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Apply pending migrations, serialized against other processes opening the same store."""
+def migrate(conn: sqlite3.Connection, store_path: Path | None = None) -> None:
+    """Apply pending migrations, serialized against other processes opening the same store.
+
+    ``store_path``: the file ``conn`` holds a copy of (an in-memory copy a read-only open
+    migrates), so migrations that depend on where the store is see its place.
+    """
     if not pending(conn):
         return  # the common case: a read, no write, no lock
-    write(conn, _apply_pending)
+    write(conn, lambda c: _apply_pending(c, store_path))
 
 
-def _apply_pending(conn: sqlite3.Connection) -> None:
+def _apply_pending(conn: sqlite3.Connection, store_path: Path | None = None) -> None:
     # Under the write lock now: whatever another process applied meanwhile is not pending.
     ledger.ensure_table(conn)
+    # The Python functions migrations call (m006: notebook keys, from where the store is).
+    anchor = (
+        notebook_keys.store_anchor(store_path)
+        if store_path is not None
+        else notebook_keys.connection_anchor(conn)
+    )
+    notebook_keys.register(conn, anchor)
     for migration in pending(conn):
         for statement in migration.statements:
             conn.execute(statement)

@@ -169,7 +169,7 @@ def verify_notebook(
     timeout = _limit(notebook, timeout) or 0
     with tempfile.TemporaryDirectory(prefix="repro-export-") as folder:
         try:
-            with LineageStore.open(default_db_path(notebook), create=False) as store:
+            with LineageStore.open(default_db_path(notebook), create=False, readonly=True) as store:
                 output = Path(folder) / f"{notebook.stem}_script.py"
                 result = export_script(store, notebook, session_id=session_id, output=output)
         except (StoreUnavailable, ExportError) as error:

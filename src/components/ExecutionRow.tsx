@@ -2,7 +2,7 @@ import { filterIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { changedOutputs, formatSize, outputLabel } from '../outputs';
-import { IExecution, IFileAccess } from '../tokens';
+import { IDiskChange, IExecution, IFileAccess } from '../tokens';
 import { formatDuration, formatTime, shortHash, shortType } from './format';
 
 /** The height of every timeline row, in pixels (the stylesheet lays out 5 lines in it). */
@@ -78,6 +78,7 @@ export function ExecutionRow(props: IExecutionRowProps): JSX.Element {
           <span className="jp-Repro-ExecutionRow-time">
             {formatTime(execution.started)}
           </span>
+          <DiskChanges files={execution.changed_on_disk ?? []} />
         </span>
         <span
           className="jp-Repro-ExecutionRow-line jp-Repro-ExecutionRow-vars"
@@ -138,6 +139,32 @@ export function ExecutionRow(props: IExecutionRowProps): JSX.Element {
         </button>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * Files someone else changed while the cell ran. They are not the cell's reads or writes (no
+ * pipeline stage declares them), but a result that used them may not come back the same.
+ */
+function DiskChanges(props: { files: IDiskChange[] }): JSX.Element | null {
+  const { files } = props;
+  if (files.length === 0) {
+    return null;
+  }
+  const label =
+    files.length === 1
+      ? `${files[0].path} changed on disk by another process while the cell ran`
+      : `${files.length} files changed on disk by another process while the cell ran`;
+  return (
+    <span
+      className="jp-Repro-Badge jp-Repro-Badge-disk"
+      title={`${label}:\n${files
+        .map(file => `${file.path}${file.size === null ? ' (deleted)' : ''}`)
+        .join('\n')}`}
+      data-testid="repro-disk-changes"
+    >
+      ⚠ {files.length} changed on disk
+    </span>
   );
 }
 

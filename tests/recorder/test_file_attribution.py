@@ -9,6 +9,7 @@ delete it before running the stage).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from jupyter_repro.store import (
 )
 from jupyter_repro.store.models import CHANGED_ON_DISK
 
+from ..cli import repro
 from .kernels import collect, execute, kernel, send
 
 KERNELS, CELLS = 4, 25
@@ -158,6 +160,14 @@ def test_a_file_another_process_writes_during_a_cell_is_never_a_stage_output(
     assert "data/clean.csv" in outs and "data/download.csv" not in outs
     dvc_yaml = yaml.safe_load((result.directory / "dvc.yaml").read_text())
     assert "data/download.csv" not in str([s.get("outs") for s in dvc_yaml["stages"].values()])
+
+    # The user sees it as what it is, in `log` and in its JSON (the panel's shape).
+    shown = repro("log", str(notebook), cwd=root)
+    assert "changed on disk by another process: data/download.csv" in shown.stdout
+    [first_json, _] = json.loads(repro("log", str(notebook), "--json", cwd=root).stdout)
+    assert [c["path"] for c in first_json["changed_on_disk"]] == ["data/download.csv"]
+    assert first_json["changed_on_disk"][0]["size"] == len("fetched elsewhere\n")
+    assert "data/download.csv" not in {f["path"] for f in first_json["files_read"]}
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     env["DVC_NO_ANALYTICS"] = "1"

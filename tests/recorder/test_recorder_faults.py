@@ -411,3 +411,33 @@ def stop_after_output(manager: KernelManager, client: BlockingKernelClient, code
     reply.status = shell["content"]["status"]
     reply.execution_count = shell["content"].get("execution_count")
     return reply
+
+
+# -- the writer: quick cells written at once, long ones on disk while they run -------------------
+
+
+def test_a_quick_cell_is_on_disk_when_its_end_is_queued_and_a_long_one_while_it_runs(tmp_path):
+    db = tmp_path / "lineage.db"
+    writer = RecordWriter(db, Session("s1", None, None, "t", os.getpid(), "h"))
+    try:
+        warm = writer.start(ExecutionStart("s1", None, "c0", "w = 0", "t"))
+        writer.finish(warm, ExecutionEnd(1, "t", 1.0, "ok"))
+        assert writer.settle(10.0)
+
+        # A quick cell, the writer idle: nothing left for a reader to wait for.
+        quick = writer.start(ExecutionStart("s1", None, "c1", "a = 1", "t"))
+        writer.finish(quick, ExecutionEnd(2, "t", 1.0, "ok"))
+        assert writer.pending() == 0
+        assert [(e.cell_id, e.status) for e in records(db)] == [("c0", "ok"), ("c1", "ok")]
+
+        # A long cell: its `running` record is on disk soon after it starts (a kernel killed
+        # mid-cell leaves it), then finished in place.
+        long = writer.start(ExecutionStart("s1", None, "c2", "train()", "t"))
+        assert wait_for(lambda: len(records(db)) == 3, timeout=2.0)
+        assert records(db)[-1].status == "running"
+        writer.finish(long, ExecutionEnd(3, "t", 1.0, "ok"))
+        assert writer.settle(10.0)
+        assert [(e.cell_id, e.status) for e in records(db)][-1] == ("c2", "ok")
+        assert len(records(db)) == 3
+    finally:
+        writer.close(5.0)

@@ -26,8 +26,28 @@ export async function openDemo(
   page: IJupyterLabPageFixture,
   tmpPath: string
 ): Promise<void> {
-  await page.notebook.openByPath(`${tmpPath}/demo.ipynb`);
-  await page.notebook.activate('demo.ipynb');
+  await openNotebook(page, tmpPath, 'demo.ipynb');
+}
+
+/**
+ * Open the notebook `name` of the test's folder (first written there from `content`, when
+ * given) and wait for its "Python 3 (repro)" kernel.
+ */
+export async function openNotebook(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  name: string,
+  content?: object
+): Promise<void> {
+  if (content) {
+    await page.contents.uploadContent(
+      JSON.stringify(content),
+      'text',
+      `${tmpPath}/${name}`
+    );
+  }
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
   await expect(
     page.getByRole('button', { name: 'Python 3 (repro) | Idle' })
   ).toBeVisible({ timeout: 60000 });

@@ -1,6 +1,11 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { executions, keepScreenshot, openLineage } from './helpers';
+import {
+  executions,
+  keepScreenshot,
+  openLineage,
+  openNotebook
+} from './helpers';
 
 /**
  * One cell that prints the clock and displays HTML: every run prints something else, so a
@@ -38,16 +43,7 @@ test('lists outputs, flags the changed one, and Verify names the output mismatch
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(
-    JSON.stringify(NOTEBOOK),
-    'text',
-    `${tmpPath}/clock.ipynb`
-  );
-  await page.notebook.openByPath(`${tmpPath}/clock.ipynb`);
-  await page.notebook.activate('clock.ipynb');
-  await expect(
-    page.getByRole('button', { name: 'Python 3 (repro) | Idle' })
-  ).toBeVisible({ timeout: 60000 });
+  await openNotebook(page, tmpPath, 'clock.ipynb', NOTEBOOK);
   const panel = await openLineage(page);
   const rows = executions(panel);
 

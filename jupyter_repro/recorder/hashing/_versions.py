@@ -21,9 +21,22 @@ def _distributions() -> dict[str, list[str]]:
 
 @functools.lru_cache(maxsize=1024)
 def _installed_version(top: str) -> str:
-    try:
-        from importlib.metadata import version
+    """The version of the distribution that installed the package ``top``.
 
+    Looked up by the package's own name first: one look into each folder of ``sys.path``
+    (milliseconds). The map of every installed distribution's packages is the fallback, for
+    packages named unlike their distribution (``attr`` from ``attrs``): building it reads every
+    distribution's file list, over a second in a data science environment, on a cell's path.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(top)
+    except PackageNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - broken metadata: try the map below
+        pass
+    try:
         dists = _distributions().get(top) or [top]
         return version(dists[0])
     except Exception:  # noqa: BLE001 - no version found: the module hashes by name alone
