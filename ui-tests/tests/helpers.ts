@@ -12,6 +12,20 @@ const DATA = path.join(ROOT, 'demo', 'data', 'measurements.csv');
 /** Cell indices of demo/demo.ipynb (markdown cells sit between them). */
 export const CELL = { imports: 1, load: 3, derive: 5, summary: 7 };
 
+/** The notebook-level fields of a notebook for the "Python 3 (repro)" kernel. */
+export const REPRO_NOTEBOOK = {
+  metadata: {
+    kernelspec: {
+      display_name: 'Python 3 (repro)',
+      language: 'python',
+      name: 'repro-python3'
+    },
+    language_info: { name: 'python' }
+  },
+  nbformat: 4,
+  nbformat_minor: 5
+};
+
 /** Upload the demo notebook and its data into the test's folder. */
 export async function uploadDemo(
   page: IJupyterLabPageFixture,

@@ -1,6 +1,11 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { executions, openLineage, openNotebook } from './helpers';
+import {
+  executions,
+  openLineage,
+  openNotebook,
+  REPRO_NOTEBOOK
+} from './helpers';
 
 /**
  * The first cell starts a program that writes a file: that write is not the cell's own (no
@@ -29,16 +34,7 @@ const NOTEBOOK = {
       source: ['total = 1 + 1']
     }
   ],
-  metadata: {
-    kernelspec: {
-      display_name: 'Python 3 (repro)',
-      language: 'python',
-      name: 'repro-python3'
-    },
-    language_info: { name: 'python' }
-  },
-  nbformat: 4,
-  nbformat_minor: 5
+  ...REPRO_NOTEBOOK
 };
 
 test('a file another program wrote during a cell is shown as changed on disk', async ({

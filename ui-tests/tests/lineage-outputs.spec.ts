@@ -4,7 +4,8 @@ import {
   executions,
   keepScreenshot,
   openLineage,
-  openNotebook
+  openNotebook,
+  REPRO_NOTEBOOK
 } from './helpers';
 
 /**
@@ -27,16 +28,7 @@ const NOTEBOOK = {
       ]
     }
   ],
-  metadata: {
-    kernelspec: {
-      display_name: 'Python 3 (repro)',
-      language: 'python',
-      name: 'repro-python3'
-    },
-    language_info: { name: 'python' }
-  },
-  nbformat: 4,
-  nbformat_minor: 5
+  ...REPRO_NOTEBOOK
 };
 
 test('lists outputs, flags the changed one, and Verify names the output mismatch', async ({
