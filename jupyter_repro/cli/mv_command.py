@@ -80,9 +80,14 @@ def _store_of(source: Path, target: Path, folder: bool) -> Path:
 def _describe(renamed: Renamed, verb: str, file_move: str | bool) -> None:
     if file_move:
         click.echo(f"{verb} file: {file_move}")
-    click.echo(
-        f"{verb} lineage ({renamed.sessions} sessions, {renamed.executions} executions, "
-        f"{renamed.versions} saved versions), relative to the project root:"
+    counts = ", ".join(
+        f"{count} {noun}{'' if count == 1 else 's'}"
+        for count, noun in (
+            (renamed.sessions, "session"),
+            (renamed.executions, "execution"),
+            (renamed.versions, "saved version"),
+        )
     )
+    click.echo(f"{verb} lineage ({counts}), relative to the project root:")
     for source, target in renamed.notebooks:
         click.echo(f"  {source} -> {target}")
