@@ -108,7 +108,11 @@ def export(
         raise click.UsageError(str(error)) from error
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    shown = f", {result.outputs} outputs" if result.outputs else ""
+    count = len(result.executions)
+    shown = (
+        f", {result.outputs} output{'' if result.outputs == 1 else 's'}" if result.outputs else ""
+    )
     click.echo(
-        f"Wrote {result.script} ({len(result.executions)} executions{shown}) and {result.lock.name}"
+        f"Wrote {result.script} ({count} execution{'' if count == 1 else 's'}{shown}) and "
+        f"{result.lock.name}"
     )
