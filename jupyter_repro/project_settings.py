@@ -156,39 +156,25 @@ def update(
                 f"budget_mb must be a number of MiB above 0, up to {MAX_BUDGET_MB:g}"
             )
         settings = replace(settings, budget_mb=float(budget_mb))
-    if cell_timeout_s is not None:
-        valid = isinstance(cell_timeout_s, int) and not isinstance(cell_timeout_s, bool)
-        if not valid or not 0 <= cell_timeout_s <= MAX_CELL_TIMEOUT_S:
+    # Whole numbers from 0 (what 0 means) up to a maximum: (key, value, unit, zero, maximum).
+    whole = (
+        ("cell_timeout_s", cell_timeout_s, "seconds", "no limit", MAX_CELL_TIMEOUT_S),
+        ("data_file_mb", data_file_mb, "MB", "keep no versions", MAX_DATA_CACHE_MB),
+        ("data_cache_mb", data_cache_mb, "MB", "keep no versions", MAX_DATA_CACHE_MB),
+        ("hash_time_budget_ms", hash_time_budget_ms, "milliseconds", "no limit",
+         MAX_HASH_TIME_BUDGET_MS),
+        ("versions_days", versions_days, "days", "keep saved versions for ever",
+         MAX_VERSIONS_DAYS),
+    )  # fmt: skip
+    for key, value, unit, zero, maximum in whole:
+        if value is None:
+            continue
+        valid = isinstance(value, int) and not isinstance(value, bool)
+        if not valid or not 0 <= value <= maximum:
             raise SettingsError(
-                "cell_timeout_s must be a whole number of seconds, 0 (no limit) up to "
-                f"{MAX_CELL_TIMEOUT_S}"
+                f"{key} must be a whole number of {unit}, 0 ({zero}) up to {maximum}"
             )
-        settings = replace(settings, cell_timeout_s=cell_timeout_s)
-    for key, value in (("data_file_mb", data_file_mb), ("data_cache_mb", data_cache_mb)):
-        if value is not None:
-            valid = isinstance(value, int) and not isinstance(value, bool)
-            if not valid or not 0 <= value <= MAX_DATA_CACHE_MB:
-                raise SettingsError(
-                    f"{key} must be a whole number of MB, 0 (keep no versions) up to "
-                    f"{MAX_DATA_CACHE_MB}"
-                )
-            settings = replace(settings, **{key: value})
-    if hash_time_budget_ms is not None:
-        valid = isinstance(hash_time_budget_ms, int) and not isinstance(hash_time_budget_ms, bool)
-        if not valid or not 0 <= hash_time_budget_ms <= MAX_HASH_TIME_BUDGET_MS:
-            raise SettingsError(
-                "hash_time_budget_ms must be a whole number of milliseconds, 0 (no limit) up to "
-                f"{MAX_HASH_TIME_BUDGET_MS}"
-            )
-        settings = replace(settings, hash_time_budget_ms=hash_time_budget_ms)
-    if versions_days is not None:
-        valid = isinstance(versions_days, int) and not isinstance(versions_days, bool)
-        if not valid or not 0 <= versions_days <= MAX_VERSIONS_DAYS:
-            raise SettingsError(
-                "versions_days must be a whole number of days, 0 (keep saved versions for ever) "
-                f"up to {MAX_VERSIONS_DAYS}"
-            )
-        settings = replace(settings, versions_days=versions_days)
+        settings = replace(settings, **{key: value})
     if versions_keep_cleared_outputs is not None:
         if not isinstance(versions_keep_cleared_outputs, bool):
             raise SettingsError("versions_keep_cleared_outputs must be true or false")
