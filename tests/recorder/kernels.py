@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,12 +74,12 @@ def send(client: BlockingKernelClient, code: str, cell_id: str | None = None) ->
     return str(message["header"]["msg_id"])
 
 
-def collect(client: BlockingKernelClient, msg_id: str) -> Reply:
-    """Gather the outputs of one execution until the kernel is idle again."""
-    reply_msg = client.get_shell_msg(timeout=TIMEOUT)
-    while reply_msg["parent_header"].get("msg_id") != msg_id:
-        reply_msg = client.get_shell_msg(timeout=TIMEOUT)
-    reply = Reply(reply_msg["content"]["status"], reply_msg["content"].get("execution_count"))
+def collect(
+    client: BlockingKernelClient, msg_id: str, on_output: Callable[[Reply], None] | None = None
+) -> Reply:
+    """Gather the outputs of one execution until the kernel is idle again; ``on_output`` sees
+    the reply so far after each output, while the kernel still works (to press Stop then)."""
+    reply = Reply("", None)
     while True:
         msg = client.get_iopub_msg(timeout=TIMEOUT)
         if msg["parent_header"].get("msg_id") != msg_id:
@@ -95,7 +95,15 @@ def collect(client: BlockingKernelClient, msg_id: str) -> Reply:
         elif kind == "error":
             reply.error = (content["ename"], content["evalue"])
         elif kind == "status" and content["execution_state"] == "idle":
-            return reply
+            break
+        if on_output is not None:
+            on_output(reply)
+    shell = client.get_shell_msg(timeout=TIMEOUT)
+    while shell["parent_header"].get("msg_id") != msg_id:
+        shell = client.get_shell_msg(timeout=TIMEOUT)
+    reply.status = shell["content"]["status"]
+    reply.execution_count = shell["content"].get("execution_count")
+    return reply
 
 
 def execute(client: BlockingKernelClient, code: str, cell_id: str | None = None) -> Reply:

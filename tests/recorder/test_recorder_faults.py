@@ -37,7 +37,7 @@ from jupyter_repro.store import (
     latest_version,
 )
 
-from .kernels import TIMEOUT, Reply, execute, kernel, send
+from .kernels import Reply, collect, execute, kernel, send
 
 NOTICE = "[jupyter-repro]"
 Kernel = tuple[KernelManager, BlockingKernelClient]
@@ -384,33 +384,15 @@ def test_stop_while_hashing_keeps_the_record_marked_incomplete(tmp_path, plain):
 
 def stop_after_output(manager: KernelManager, client: BlockingKernelClient, code: str) -> Reply:
     """Run ``code``; press Stop 0.3 s after it printed, while the recorder works on it."""
-    msg_id = send(client, code)
-    reply = Reply("", None)
-    interrupted = idle = False
-    while not idle:
-        msg = client.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind, content = msg["msg_type"], msg["content"]
-        if kind == "stream":
-            if content["name"] == "stdout":
-                reply.stdout += content["text"]
-            else:
-                reply.stderr += content["text"]
-            if "done" in reply.stdout and not interrupted:
-                time.sleep(0.3)
-                manager.interrupt_kernel()
-                interrupted = True
-        elif kind == "error":
-            reply.error = (content["ename"], content["evalue"])
-        elif kind == "status" and content["execution_state"] == "idle":
-            idle = True
-    shell = client.get_shell_msg(timeout=TIMEOUT)
-    while shell["parent_header"].get("msg_id") != msg_id:
-        shell = client.get_shell_msg(timeout=TIMEOUT)
-    reply.status = shell["content"]["status"]
-    reply.execution_count = shell["content"].get("execution_count")
-    return reply
+    pressed = []
+
+    def press_stop(seen: Reply) -> None:
+        if "done" in seen.stdout and not pressed:
+            time.sleep(0.3)
+            manager.interrupt_kernel()
+            pressed.append(True)
+
+    return collect(client, send(client, code), press_stop)
 
 
 # -- the writer: quick cells written at once, long ones on disk while they run -------------------
