@@ -89,6 +89,19 @@ def records(db: Path) -> list[Any]:
         return store.executions()
 
 
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "lineage.db"
+
+
+@pytest.fixture
+def writer(db: Path) -> Iterator[RecordWriter]:
+    """A recorder's writer thread on ``db``, as a kernel has one."""
+    writer = RecordWriter(db, Session("s1", None, None, "t", os.getpid(), "h"))
+    yield writer
+    writer.close(5.0)
+
+
 def wait_for(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -183,21 +196,18 @@ def test_newer_schema_stops_recording_with_one_notice_naming_both_versions(tmp_p
         assert raw.execute("SELECT count(*) FROM sessions").fetchone() == (0,)
 
 
-def test_store_upgraded_by_a_newer_release_mid_session_is_not_written(tmp_path):
-    db = tmp_path / "lineage.db"
-    writer = RecordWriter(db, Session("s1", None, None, "t", os.getpid(), "h"))
-    try:
-        first = writer.start(ExecutionStart("s1", None, "c1", "a = 1", "t"))
-        writer.finish(first, ExecutionEnd(1, "t", 1.0, "ok"))
-        assert writer.settle(10.0)
-        with contextlib.closing(sqlite3.connect(db)) as raw, raw:
-            raw.execute(f"PRAGMA user_version = {latest_version() + 1}")
-        second = writer.start(ExecutionStart("s1", None, "c2", "b = 2", "t"))
-        writer.finish(second, ExecutionEnd(2, "t", 1.0, "ok"))
-        assert writer.settle(10.0)
-        problems = writer.take_problems()
-    finally:
-        writer.close(5.0)
+def test_store_upgraded_by_a_newer_release_mid_session_is_not_written(
+    writer: RecordWriter, db: Path
+):
+    first = writer.start(ExecutionStart("s1", None, "c1", "a = 1", "t"))
+    writer.finish(first, ExecutionEnd(1, "t", 1.0, "ok"))
+    assert writer.settle(10.0)
+    with contextlib.closing(sqlite3.connect(db)) as raw, raw:
+        raw.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    second = writer.start(ExecutionStart("s1", None, "c2", "b = 2", "t"))
+    writer.finish(second, ExecutionEnd(2, "t", 1.0, "ok"))
+    assert writer.settle(10.0)
+    problems = writer.take_problems()
 
     assert writer.halted
     assert [p.key for p in problems] == [NEWER]
@@ -398,28 +408,25 @@ def stop_after_output(manager: KernelManager, client: BlockingKernelClient, code
 # -- the writer: quick cells written at once, long ones on disk while they run -------------------
 
 
-def test_a_quick_cell_is_on_disk_when_its_end_is_queued_and_a_long_one_while_it_runs(tmp_path):
-    db = tmp_path / "lineage.db"
-    writer = RecordWriter(db, Session("s1", None, None, "t", os.getpid(), "h"))
-    try:
-        warm = writer.start(ExecutionStart("s1", None, "c0", "w = 0", "t"))
-        writer.finish(warm, ExecutionEnd(1, "t", 1.0, "ok"))
-        assert writer.settle(10.0)
+def test_a_quick_cell_is_on_disk_when_its_end_is_queued_and_a_long_one_while_it_runs(
+    writer: RecordWriter, db: Path
+):
+    warm = writer.start(ExecutionStart("s1", None, "c0", "w = 0", "t"))
+    writer.finish(warm, ExecutionEnd(1, "t", 1.0, "ok"))
+    assert writer.settle(10.0)
 
-        # A quick cell, the writer idle: nothing left for a reader to wait for.
-        quick = writer.start(ExecutionStart("s1", None, "c1", "a = 1", "t"))
-        writer.finish(quick, ExecutionEnd(2, "t", 1.0, "ok"))
-        assert writer.pending() == 0
-        assert [(e.cell_id, e.status) for e in records(db)] == [("c0", "ok"), ("c1", "ok")]
+    # A quick cell, the writer idle: nothing left for a reader to wait for.
+    quick = writer.start(ExecutionStart("s1", None, "c1", "a = 1", "t"))
+    writer.finish(quick, ExecutionEnd(2, "t", 1.0, "ok"))
+    assert writer.pending() == 0
+    assert [(e.cell_id, e.status) for e in records(db)] == [("c0", "ok"), ("c1", "ok")]
 
-        # A long cell: its `running` record is on disk soon after it starts (a kernel killed
-        # mid-cell leaves it), then finished in place.
-        long = writer.start(ExecutionStart("s1", None, "c2", "train()", "t"))
-        assert wait_for(lambda: len(records(db)) == 3, timeout=2.0)
-        assert records(db)[-1].status == "running"
-        writer.finish(long, ExecutionEnd(3, "t", 1.0, "ok"))
-        assert writer.settle(10.0)
-        assert [(e.cell_id, e.status) for e in records(db)][-1] == ("c2", "ok")
-        assert len(records(db)) == 3
-    finally:
-        writer.close(5.0)
+    # A long cell: its `running` record is on disk soon after it starts (a kernel killed
+    # mid-cell leaves it), then finished in place.
+    long = writer.start(ExecutionStart("s1", None, "c2", "train()", "t"))
+    assert wait_for(lambda: len(records(db)) == 3, timeout=2.0)
+    assert records(db)[-1].status == "running"
+    writer.finish(long, ExecutionEnd(3, "t", 1.0, "ok"))
+    assert writer.settle(10.0)
+    assert [(e.cell_id, e.status) for e in records(db)][-1] == ("c2", "ok")
+    assert len(records(db)) == 3
