@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from same_kernels import SAME_HISTORY
 
 PANDAS = [
     "import numpy as np\nimport pandas as pd",
@@ -141,7 +142,7 @@ def run(cells: list[str], kernel: str, folder: Path) -> float:
         "JUPYTER_REPRO_DB": str(folder / ".repro" / "lineage.db"),
         "JPY_SESSION_NAME": str(path),  # as jupyter-server names the notebook to its kernel
     }
-    client = NotebookClient(nb, kernel_name=kernel, timeout=600)
+    client = NotebookClient(nb, kernel_name=kernel, timeout=600, extra_arguments=SAME_HISTORY)
     with client.setup_kernel(env=env, cwd=str(folder)):
         start = time.perf_counter()
         for index in range(len(nb.cells)):

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from same_kernels import SAME_HISTORY
 
 #: Makes ``png``: a 186x186 RGB PNG of random pixels (about 100 KB, incompressible), with a
 #: text chunk as matplotlib writes one. Standard library only, so plain kernels run it too.
@@ -64,7 +65,9 @@ def cell_times(kernel: str, env: dict[str, str], cells: list[str], db: Path) -> 
     """
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
-    client = NotebookClient(nb, kernel_name=kernel, timeout=600, record_timing=True)
+    client = NotebookClient(
+        nb, kernel_name=kernel, timeout=600, record_timing=True, extra_arguments=SAME_HISTORY
+    )
     kernel_env = {**os.environ, "JUPYTER_REPRO_DB": str(db), **env}
     with client.setup_kernel(env=kernel_env, cwd=str(db.parent)):
         for index, cell in enumerate(nb.cells):

@@ -26,13 +26,14 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from same_kernels import SAME_HISTORY
 
 
 def cell_times(kernel: str, cells: list[str], workdir: Path) -> list[float]:
     """Wall time of each cell (seconds) as the client sees it, kernel start excluded."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
-    client = NotebookClient(nb, kernel_name=kernel, timeout=600)
+    client = NotebookClient(nb, kernel_name=kernel, timeout=600, extra_arguments=SAME_HISTORY)
     env = {**os.environ, "JUPYTER_REPRO_DB": str(workdir / f"{kernel}.db")}
     times = []
     with client.setup_kernel(env=env, cwd=str(workdir)):

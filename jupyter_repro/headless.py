@@ -4,7 +4,9 @@ Plain nbclient tells a kernel neither: it starts it with the caller's environmen
 execute requests, so a recording kernel could only key its session by its folder.
 :class:`RecordingNotebookClient` is nbclient's ``NotebookClient`` plus what jupyter-server and
 JupyterLab send: the kernel starts with ``JPY_SESSION_NAME`` set to the notebook's resolved path,
-and each execute request carries the cell's id as ``cellId`` metadata. Usage::
+and each execute request carries the cell's id as ``cellId`` metadata. It also gives a recording
+kernel the in-memory IPython history nbclient gives ``python3`` (which it recognises by name
+only), so a headless run writes nothing to the user's IPython history, as a plain one. Usage::
 
     from jupyter_repro.headless import execute
     nb = execute("analysis.ipynb")  # in its folder, kernel repro-python3; the file is not written
@@ -39,6 +41,8 @@ RECORDING_KERNEL = "repro-python3"
 SESSION_NAME_VAR = "JPY_SESSION_NAME"
 #: The execute request metadata key JupyterLab sends a cell's id in; ipykernel hands it to IPython.
 CELL_ID_KEY = "cellId"
+#: The kernel argument nbclient gives IPython kernels (``ipython_hist_file``, ":memory:").
+HISTORY_ARG = "--HistoryManager.hist_file"
 
 
 class RecordingNotebookClient(NotebookClient):
@@ -62,7 +66,32 @@ class RecordingNotebookClient(NotebookClient):
                 **(os.environ if env is None else env),
                 SESSION_NAME_VAR: self.notebook_path,
             }
+        if self._history_unset() and self._ipython_kernel():
+            # nbclient keeps an IPython kernel's history in memory (``ipython_hist_file``), but
+            # knows one by its name only (python3): a recording kernel, run headless, would
+            # otherwise write every cell into the user's IPython history file, and commit it
+            # to disk after each cell, where the plain kernel writes nothing.
+            self.extra_arguments = [
+                *self.extra_arguments,
+                f"{HISTORY_ARG}={self.ipython_hist_file}",
+            ]
         await super().async_start_new_kernel(**kwargs)
+
+    def _history_unset(self) -> bool:
+        return bool(self.ipython_hist_file) and not any(
+            str(arg).startswith(HISTORY_ARG) for arg in self.extra_arguments
+        )
+
+    def _ipython_kernel(self) -> bool:
+        """An IPython kernel nbclient does not know as one (by its kernelspec's command)."""
+        km = self.km
+        if km is None or getattr(km, "ipykernel", False):
+            return False  # nbclient's own case: it adds the history argument itself
+        try:
+            argv = km.kernel_spec.argv if km.kernel_spec is not None else []
+        except Exception:  # noqa: BLE001 - no such spec: nbclient's start reports it
+            return False
+        return any("ipykernel" in str(arg) for arg in argv)
 
     # nbclient's synchronous names wrap its own coroutines: bound again, they run these.
     start_new_kernel = run_sync(async_start_new_kernel)

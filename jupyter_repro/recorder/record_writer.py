@@ -6,22 +6,26 @@ each, and copes with what the store does meanwhile::
     writer = RecordWriter(db_path, session)
     ticket = writer.start(execution_start)      # before the cell: queued, returns at once
     writer.environment(env)
-    writer.finish(ticket, execution_end)        # after the cell
+    writer.finish(ticket, execution_end, later=loop.call_soon)  # after the cell
     writer.late_variables(ticket, changed)      # digests hashed off the cell's path, later
-    writer.settle()                             # wait briefly, so readers see it at idle
+    writer.settle()                             # before the next cell: all of it is on disk
     for problem in writer.take_problems(): ...  # the recorder shows these in the cell
     writer.close(timeout=3.0)                   # at exit: flush, waiting at most that long
 
-- **A quick cell costs one transaction, written before the kernel goes idle.** An execution's
-  start waits ``START_GRACE_S`` on the thread for its end; a cell that ends sooner (most do) is
-  written whole, start and end in one transaction, by ``finish`` itself on the cell's thread when
-  the thread is idle (two thread switches cost more than the write), so readers at idle see it
-  and ``settle`` has nothing to wait for. A longer cell has its ``running`` record on disk
-  ``START_GRACE_S`` after it began, as a kernel killed mid-cell must leave it.
+- **A quick cell costs one transaction, written once the kernel is idle.** An execution's start
+  waits ``START_GRACE_S`` on the thread for its end; a cell that ends sooner (most do) is written
+  whole, start and end in one transaction. In a kernel the end is held until the kernel has sent
+  the cell's reply and gone idle (``later``: a call on its event loop), then written on the
+  kernel's thread while the writer thread is idle: written by another thread, or on the cell's
+  path, it took the kernel's threads about half a millisecond of each cell, fighting for the
+  GIL while the reply was sent; once idle it costs a tenth of that and no cell waits. It is on
+  disk a moment after the idle status and always before the next cell runs (``settle`` at
+  ``pre_run_cell``, which a silent execution triggers too). A longer cell has its ``running``
+  record on disk ``START_GRACE_S`` after it began, as a kernel killed mid-cell must leave it.
 - **A locked store delays records, not cells.** SQLite waits ``BUSY_TIMEOUT_S`` for another
   process's lock, then this thread retries with a growing pause while the queue keeps the
-  records, in order. ``settle`` waits for a healthy writer (at most ``SETTLE_S``: what readers
-  refreshing at idle need) but only ``LOCKED_GRACE_S`` into a lock, and not at all later in it.
+  records, in order. ``settle`` waits for a healthy writer (at most ``SETTLE_S``) but only
+  ``LOCKED_GRACE_S`` into a lock, and not at all later in it.
 - **A deleted store is recreated.** Before each write the file's identity is checked (SQLite
   would keep writing to an unlinked inode, losing everything); a store deleted or replaced is
   opened again (``create_file`` restores the folder's 0700 mode and ``.gitignore``), the session
@@ -87,6 +91,10 @@ UNAVAILABLE, NEWER, WRITE_FAILED, RECREATED, BUG = (
 )
 
 Operation = Callable[[LineageStore], None]
+#: Schedules a call for once the kernel is idle (its event loop's ``call_soon``).
+Schedule = Callable[[Callable[[], None]], object]
+#: Fills in an execution's end just before it is written (see ``finish``).
+Completion = Callable[[ExecutionEnd], ExecutionEnd]
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,9 @@ class RecordWriter:
         self._submitted = self._done = 0
         self._locked_since: float | None = None
         self._grace: Ticket | None = None  # the start waiting ``START_GRACE_S`` for its end
+        # Ends ``finish`` keeps for later, and the thread that holds them (cells run in it).
+        self._held: list[tuple[Ticket, ExecutionEnd, Completion | None]] = []
+        self._holder: int | None = None
         self._closing = self._abandon = self._halted = False
         self._wake = threading.Event()
         self._problems: collections.deque[Problem] = collections.deque()
@@ -156,13 +167,52 @@ class RecordWriter:
         self._submit(lambda store: self._write_start(store, ticket), starts=ticket)
         return ticket
 
-    def finish(self, ticket: Ticket, end: ExecutionEnd) -> None:
+    def finish(
+        self,
+        ticket: Ticket,
+        end: ExecutionEnd,
+        later: Schedule | None = None,
+        complete: Completion | None = None,
+    ) -> None:
+        """Write ``ticket``'s end: now, or (``later`` given) in a call ``later`` schedules for
+        once the kernel is idle, on the thread that runs it; on that thread if this writer's
+        thread is idle, else by the thread. ``complete`` fills in, just before, what may as well
+        be read then (what only the user's cells change), on the caller's thread. What is held
+        for later is written first by ``settle``, ``close`` and any record queued after it."""
+        if later is None:
+            self._write_end(ticket, complete(end) if complete is not None else end)
+            return
+        with self._cv:
+            self._held.append((ticket, end, complete))
+            self._holder = threading.get_ident()
+        later(self.write_held)
+
+    def write_held(self) -> None:
+        """Write the ends held for later (see ``finish``); never raises, not even on Stop."""
+        with self._cv:
+            held, self._held = self._held, []
+        for ticket, end, complete in held:
+            try:
+                if complete is not None:
+                    end = complete(end)
+            except BaseException:  # Stop pressed (completions never fail): written as it was
+                log.debug("jupyter-repro: completing a record was cut short", exc_info=True)
+            try:
+                self._write_end(ticket, end)
+            except BaseException:  # Stop pressed: _write_end queued it for the thread
+                log.debug("jupyter-repro: a record is left to the writer thread", exc_info=True)
+
+    def _finisher(self, ticket: Ticket, end: ExecutionEnd) -> Operation:
         def finish(store: LineageStore) -> None:
             if ticket.id is None or ticket.generation != self._generation:
                 self._write_start(store, ticket)  # never written, or written to a deleted file
             assert ticket.id is not None
             store.finish_execution(ticket.id, end)
 
+        return finish
+
+    def _write_end(self, ticket: Ticket, end: ExecutionEnd) -> None:
+        finish = self._finisher(ticket, end)
         claimed = self._claim(ticket)
         if claimed is not None:
             try:
@@ -264,6 +314,11 @@ class RecordWriter:
     def halted(self) -> bool:
         return self._halted
 
+    @property
+    def opened(self) -> bool:
+        """Whether the thread met the store yet: opened it, or halted trying."""
+        return self._store is not None or self._halted
+
     def take_problems(self) -> list[Problem]:
         """Problems met since the last call, oldest first."""
         taken = []
@@ -277,6 +332,7 @@ class RecordWriter:
         Waits at most ``timeout``, and only ``LOCKED_GRACE_S`` after the writer met a lock: a
         store another process holds delays records, never the cell.
         """
+        self.write_held()
         deadline = time.monotonic() + timeout
         with self._cv:
             target = self._submitted
@@ -299,6 +355,7 @@ class RecordWriter:
         """Write what is queued, waiting at most ``timeout``; then stop. True if all written."""
         if os.getpid() != self._pid:
             return False  # a fork of the kernel: that queue and store are not its own
+        self.write_held()
         with self._cv:
             self._closing = True
             self._cv.notify_all()
@@ -333,6 +390,8 @@ class RecordWriter:
     ) -> None:
         if os.getpid() != self._pid:
             return
+        if self._held and threading.get_ident() == self._holder:
+            self.write_held()  # in order: what follows may name a held execution
         with self._cv:
             self._queue.append(_Queued(operation, starts, ends))
             self._submitted += 1

@@ -58,12 +58,14 @@ def kernel(
         manager.shutdown_kernel(now=True)
 
 
-def send(client: BlockingKernelClient, code: str, cell_id: str | None = None) -> str:
+def send(
+    client: BlockingKernelClient, code: str, cell_id: str | None = None, store_history: bool = True
+) -> str:
     """Send an execute request as JupyterLab does; return its message id."""
     content = {
         "code": code,
         "silent": False,
-        "store_history": True,
+        "store_history": store_history,
         "user_expressions": {},
         "allow_stdin": False,
         "stop_on_error": False,
@@ -107,5 +109,14 @@ def collect(
 
 
 def execute(client: BlockingKernelClient, code: str, cell_id: str | None = None) -> Reply:
-    """Run one cell and return what the user would see."""
-    return collect(client, send(client, code, cell_id))
+    """Run one cell and return what the user would see, once its record is on disk."""
+    reply = collect(client, send(client, code, cell_id))
+    settle(client)
+    return reply
+
+
+def settle(client: BlockingKernelClient) -> None:
+    """Wait until the records of the cells run so far are on disk: the recorder writes them
+    just after the kernel goes idle, and before it runs anything else, a silent execution
+    (which is no cell of the user's and is not recorded) included."""
+    collect(client, send(client, "pass", store_history=False))

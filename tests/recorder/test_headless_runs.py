@@ -260,3 +260,21 @@ def test_recording_notebook_client_is_a_drop_in_for_nbclients(tmp_path, monkeypa
     executions = recorded_for(path)
     assert [e.cell_id for e in executions] == code_cell_ids(path)
     assert [e.code for e in executions] == CELLS
+
+
+@pytest.mark.parametrize("kernel_name", ["python3", "repro-python3"])
+def test_headless_run_leaves_the_users_ipython_history_alone_as_a_plain_one(
+    tmp_path, monkeypatch, kernel_name
+):
+    # nbclient gives python3 an in-memory history; a recording kernel gets the same, so a run
+    # neither writes the user's history file nor pays for committing it after every cell.
+    ipython_dir = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(ipython_dir))
+    path = make_notebook(tmp_path)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].source = "hist = get_ipython().history_manager.hist_file\nx = 1"
+
+    RecordingNotebookClient(nb, kernel_name=kernel_name, notebook_path=str(path)).execute()
+
+    written = [p for p in ipython_dir.rglob("*") if p.is_file() and b"hist =" in p.read_bytes()]
+    assert written == []

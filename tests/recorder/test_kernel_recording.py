@@ -116,6 +116,24 @@ def test_kernel_killed_mid_cell_leaves_an_interrupted_record(tmp_path, db):
     assert doomed.ended is None
 
 
+def test_a_cell_sees_the_records_of_every_cell_before_it(tmp_path, db):
+    # Records are written just after the kernel goes idle, off the cells' path; the next cell
+    # waits for them. Sent back to back (Run All), with a record slow to write (3000 variables),
+    # the second cell would otherwise read the store before the first's record is there.
+    first = "globals().update({f'v{i}': i for i in range(3000)})"
+    second = (
+        "from jupyter_repro.store import LineageStore\n"
+        f"with LineageStore.open({str(db)!r}, create=False, readonly=True) as s:\n"
+        "    print(sorted(v.name for v in s.live_state(s.latest_session().id).values())[:2])"
+    )
+    with kernel(tmp_path, db) as (_, client):
+        execute(client, "warm = 1")  # the store is open
+        ids = [send(client, first), send(client, second)]
+        replies = [collect(client, msg_id) for msg_id in ids]
+
+    assert replies[1].stdout == "['v0', 'v1']\n", replies[1]
+
+
 def test_unwritable_store_warns_once_and_the_kernel_keeps_working(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the store's folder should be")
