@@ -45,15 +45,19 @@ Decisions worth knowing:
 * Plain containers go at C speed (``hashing._containers``): nested lists and tuples of
   scalars through one pickle stream, lists of dict records column by column, set elements and
   mixed-type dict keys in the order of their marshal bytes.
-* Library objects hash by what they are: matplotlib figures and artists by what they draw,
-  scikit-learn estimators by parameters and learned state, statsmodels objects without their
-  lazy caches, frozen scipy distributions by name and arguments.
+* Library objects hash by what they are: matplotlib figures and artists by what they draw
+  (axis limits matplotlib computes when it draws hash as "auto" beside the margins that decide
+  them, since scheme 3: hashing never makes it autoscale), scikit-learn estimators by
+  parameters and learned state, statsmodels objects without their lazy caches, frozen scipy
+  distributions by name and arguments.
 * pandas: per column through its backing array (block layout and chunking never show);
   masked slots are zeroed first; RangeIndex hashes as its range, so it differs from an
   equal-valued Int64 index. Arrow: canonical windows of rows through IPC, schema metadata
   ignored; bytes under null slots are hashed as stored.
 
 The implementation lives in ``jupyter_repro.recorder.hashing``; this module is its API.
+``shared_reads()`` lets the values hashed inside it read shared objects once (a figure and the
+array of its axes); the hashes are the same as alone.
 
 ``HASH_SCHEME`` numbers the hashing rules. Bump it whenever a change makes any value hash
 differently: it is recorded with every environment and lock, so ``verify`` can say "recorded
@@ -69,10 +73,12 @@ from .hashing import (
     hash_value,
     identity_key,
     reachable,
+    reads_shared,
+    shared_reads,
 )
 
 #: Version of the hashing rules (see the module docstring).
-HASH_SCHEME = 2
+HASH_SCHEME = 3
 
 __all__ = [
     "HASH_SCHEME",
@@ -82,4 +88,6 @@ __all__ = [
     "hash_value",
     "identity_key",
     "reachable",
+    "reads_shared",
+    "shared_reads",
 ]

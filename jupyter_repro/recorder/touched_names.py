@@ -15,7 +15,9 @@ treat every name as touched. Otherwise the result over-approximates: every name 
 methods, partials and generators it reaches. It may contain names absent from the namespace
 (callers intersect). `Touched.objects` are values the code reaches without naming them (defaults,
 closure cells, bound `self`, partial arguments): an object-identity tracker must treat them as
-touched.
+touched. `Touched.reads` are the names whose incoming value the code may use (its loads before
+any binding of the name in the cell, and the globals of the functions it reaches): a name only
+bound (`for a in grid.flat: a.plot()`) never reached the object it held before.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class _Unknown(Exception):
 class Touched:
     names: set[str] = field(default_factory=set)
     objects: list[Any] = field(default_factory=list)
+    #: The names whose value before the cell it may have used (read, mutated, called), a
+    #: subset of ``names``: a name the cell only bound cannot have reached its old value.
+    reads: set[str] = field(default_factory=set)
 
 
 def touched_names(code: str, user_ns: Mapping[str, Any]) -> set[str] | None:
@@ -53,7 +58,7 @@ def analyze_cell(code: str, user_ns: Mapping[str, Any]) -> Touched | None:
         static = analyze(code)
         if static is None or static.ipython_syntax or static.dynamic is not None:
             return None  # not the plain Python IPython ran, or dynamic access
-        found = Touched(set(static.mentions))
+        found = Touched(set(static.mentions), reads=set(static.reads))
         _close_over_callables(found, user_ns)
     except Exception:  # noqa: BLE001 - _Unknown or an odd user object: "unknown" is always correct
         return None
@@ -88,7 +93,9 @@ def _close_over_callables(found: Touched, user_ns: Mapping[str, Any]) -> None:
     seen: set[int] = set()
 
     def use_code(code: types.CodeType) -> None:
-        for name in _code_refs(code) - found.names:
+        refs = _code_refs(code)
+        found.reads |= refs  # a function the cell reaches may use them
+        for name in refs - found.names:
             found.names.add(name)
             if name in user_ns:
                 queue.append(user_ns[name])

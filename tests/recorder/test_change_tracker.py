@@ -237,3 +237,18 @@ class TestInteractiveShell:
         changed_names = self.run(shell, "x = 1\nx")
         assert "x" in changed_names
         assert not {"In", "Out", "_", "_1", "get_ipython", "exit", "quit"} & changed_names
+
+
+class TestRebinding:
+    def test_a_name_only_rebound_does_not_rehash_what_its_old_value_shared(self, k: Kernel) -> None:
+        k.run(SETUP + "big = [[1], [2]]\na = big[0]\n")
+        assert changed(k.run("for a in range(3):\n    pass")) == {"a"}
+        assert k.hashed == {"a"}  # big shared old a's list: a was only bound, never used
+
+    def test_a_name_used_before_it_is_rebound_still_reaches_its_old_value(self, k: Kernel) -> None:
+        k.run(SETUP + "big = [[1], [2]]\na = big[0]\n")
+        assert changed(k.run("a.append(3)\na = 5")) == {"a", "big"}
+
+    def test_a_function_the_cell_calls_reaches_what_it_uses(self, k: Kernel) -> None:
+        k.run(SETUP + "big = [[1], [2]]\na = big[0]\ndef grow():\n    a.append(3)\n")
+        assert changed(k.run("grow()\na = 5")) == {"a", "big"}

@@ -215,3 +215,32 @@ def test_a_pending_value_whose_structure_is_quick_to_list_is_tracked_exactly() -
     assert "arrays" in result.changed
     assert k.late()[4].changed["arrays"] == hash_value(k.ns["arrays"])
     k.tracker.close()
+
+
+@needs_fork
+def test_a_value_quick_last_time_is_hashed_in_the_cell_past_the_budget(k: Kernel) -> None:
+    # The budget spent on a big value, a small one hashed quickly before is still hashed in
+    # the cell: a snapshot's fork costs far more than it.
+    k.run(f"small = 1\nbig = [[i] for i in range({BIG})]")
+    k.tracker.late_results()
+    result = k.run("big[0].append(1)\nsmall = 2")
+    assert result.pending == ["big"]
+    assert result.changed["small"].complete
+    assert "small" not in k.tracker.stats.deferred
+
+
+def test_a_figure_read_by_its_axes_first_is_hashed_in_the_cell_not_in_a_snapshot(
+    k: Kernel,
+) -> None:
+    # Alone, the figure would not fit what is left (its cost as learnt alone, made large
+    # here); once the array of its axes was hashed, it reuses what they read: a short try.
+    k.run(
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "fig, axes = plt.subplots(4, 4)"
+    )
+    k.tracker.late_results()
+    k.tracker._cost["fig"] = 10.0
+    result = k.run("for a in axes.flat:\n    a.plot([1, 2, 3])\nfig.suptitle('t')")
+    assert "fig" not in k.tracker.stats.deferred and result.changed["fig"].complete
+    assert result.changed["fig"].hash == hash_value(k.ns["fig"]).hash
+    k.run("plt.close('all')")

@@ -201,6 +201,59 @@ class TestMatplotlib:
         hashes.add(h(fig))
         assert len(hashes) == 5
 
+    def test_hashing_leaves_the_limits_to_drawing_and_hashes_how_they_are_decided(self) -> None:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 3)
+        for ax in axes:
+            ax.plot([1, 2, 3], [4, 5, 9])
+        axes[1].set_xlim(0, 10)  # fixed limits hash as numbers
+        axes[2].margins(x=0.3)  # how autoscaling will decide them hashes too
+        first = h(fig)
+        # Hashing did not make matplotlib autoscale (as costly as the hashing, for a figure
+        # never drawn): the limits are still to be computed when the figure is drawn.
+        assert axes[0]._stale_viewlims["x"] and axes[0]._stale_viewlims["y"]
+        axes[1].set_xlim(0, 11)
+        second = h(fig)
+        axes[1].set_xlim(0, 10)
+        axes[2].margins(x=0.1)
+        third = h(fig)
+        assert len({first, second, third}) == 3
+        axes[2].margins(x=0.3)
+        fig.canvas.draw()  # autoscaled now: the same figure, the same hash
+        assert h(fig) == first
+
+    def test_a_figure_and_its_axes_in_two_variables_read_each_axes_once(self) -> None:
+        import matplotlib.pyplot as plt
+
+        from jupyter_repro.recorder.hashing import _matplotlib
+        from jupyter_repro.recorder.state_hash import shared_reads
+
+        fig, axes = plt.subplots(3, 3)
+        for i, ax in enumerate(axes.flat):
+            ax.plot(np.arange(5.0) * i)
+        alone = [hash_value(v) for v in (axes, fig)]
+        reads = []
+        original = _matplotlib._Gather._axes
+
+        def counted(gather: Any, ax: Any) -> Any:
+            reads.append(ax)
+            return original(gather, ax)
+
+        _matplotlib._Gather._axes = counted  # type: ignore[method-assign]
+        try:
+            with shared_reads():
+                shared = [hash_value(v) for v in (axes, fig)]
+        finally:
+            _matplotlib._Gather._axes = original  # type: ignore[method-assign]
+        assert len(reads) == 9  # not 18
+        assert [d.hash for d in shared] == [d.hash for d in alone]
+        # What the axes reach is still listed for the figure read second (mutation tracking).
+        from jupyter_repro.recorder.state_hash import identity_key
+
+        data = {identity_key(line.get_ydata(orig=True)) for ax in axes.flat for line in ax.lines}
+        assert data <= shared[1].components and data <= alone[1].components
+
     def test_a_64_subplot_figure_hashes_in_milliseconds(self) -> None:
         import matplotlib.pyplot as plt
 

@@ -6,6 +6,7 @@ torch) only through ``_dispatch``, once the user's code has imported that librar
 
 from ._api import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value, reachable
 from ._identity import identity_key
+from ._session import reads_shared, shared_reads
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -14,4 +15,6 @@ __all__ = [
     "hash_value",
     "identity_key",
     "reachable",
+    "reads_shared",
+    "shared_reads",
 ]

@@ -44,6 +44,7 @@ from ._core import FRAME, LEAF, MUTABLE, Hasher, Spec
 from ._identity import identity_key
 from ._names import inherits, qualname
 from ._objects import instance_dict
+from ._session import shared
 
 PlaceHolderLayoutEngine = mlayout.PlaceHolderLayoutEngine
 
@@ -108,6 +109,17 @@ def _placement(ax: Any) -> Any:
     return (slot, tuple(ax.get_position(original=True).bounds))
 
 
+def _limits(ax: Any, axis: str) -> Any:
+    """An axis' view limits as they are decided: the numbers when they are set, else "auto",
+    for matplotlib computes them from the data (hashed anyway), the margins and the sticky
+    edges (hashed beside) when it draws. Asking for them would make it autoscale now: as
+    long as hashing the whole figure, for a figure never drawn (the Agg backend, or until
+    ``savefig``); and the numbers would differ before and after drawing."""
+    if getattr(ax, f"get_autoscale{axis}_on")():
+        return "auto"
+    return getattr(ax, f"get_{axis}lim")()
+
+
 def _position(text: Any) -> Any:
     """A text's position, unless matplotlib places it itself (a suptitle with no y given)."""
     return None if getattr(text, "_autopos", False) else text.get_unitless_position()
@@ -123,6 +135,13 @@ class _Gather:
     def __init__(self, h: Hasher) -> None:
         self.h = h
         self.extras: list[Any] = []
+        #: Components met while gathering axes to share (``axes``), innermost last.
+        self._logs: list[list[int]] = []
+
+    def component(self, key: int) -> None:
+        self.h.component(key)
+        for log in self._logs:
+            log.append(key)
 
     # -- values -----------------------------------------------------------------------------
     def value(self, v: Any) -> Any:
@@ -133,7 +152,7 @@ class _Gather:
             if set(map(id, map(type, v))) <= _SCALAR_IDS:
                 return v  # data as given: the pickle stream takes it whole
             if cls is list:
-                self.h.component(id(v))
+                self.component(id(v))
             return tuple(map(self.value, v))
         if cls is np.ndarray and not v.dtype.hasobject and v.dtype.names is None:
             return self.array(v)
@@ -154,7 +173,7 @@ class _Gather:
 
     def array(self, arr: np.ndarray[Any, Any]) -> tuple[Any, ...]:
         base = arr.base
-        self.h.component(id(arr) if base is None else identity_key(arr))
+        self.component(id(arr) if base is None else identity_key(arr))
         dtype = arr.dtype
         if dtype.byteorder == ">" or (dtype.byteorder == "=" and sys.byteorder == "big"):
             arr = arr.astype(dtype.newbyteorder("<"))
@@ -255,6 +274,28 @@ class _Gather:
         )
 
     def axes(self, ax: Any) -> tuple[Any, ...]:
+        """What the axes draw; read once per ``shared_reads`` (a figure and the array of its
+        axes in two variables), unless they hold a value left as a placeholder."""
+        reads = shared()
+        if reads is None:
+            return self._axes(ax)
+        found = reads.get(("axes", id(ax)))
+        if found is not None and found[0] is ax:
+            for key in found[2]:
+                self.component(key)
+            return found[1]
+        log: list[int] = []
+        extras = len(self.extras)
+        self._logs.append(log)
+        try:
+            drawn = self._axes(ax)
+        finally:
+            self._logs.pop()
+        if len(self.extras) == extras:
+            reads[("axes", id(ax))] = (ax, drawn, tuple(log))
+        return drawn
+
+    def _axes(self, ax: Any) -> tuple[Any, ...]:
         get_zlim = getattr(ax, "get_zlim", None)  # 3-D axes
         return (
             qualname(type(ax)),
@@ -263,7 +304,7 @@ class _Gather:
             self.axis(ax.xaxis),
             self.axis(ax.yaxis),
             tuple((name, spine.get_visible()) for name, spine in ax.spines.items()),
-            self.value(get_zlim()) if get_zlim is not None else None,
+            self.value(_limits(ax, "z")) if get_zlim is not None else None,
             self.artist(ax.legend_) if ax.legend_ is not None else None,
             tuple(map(self.artist, ax._children)),
             tuple(map(self.axes, ax.child_axes)),
@@ -349,8 +390,9 @@ _IMAGE: tuple[Getter, ...] = (
 )
 _AXES: tuple[Getter, ...] = (
     _placement,
-    maxes.Axes.get_xlim,
-    maxes.Axes.get_ylim,
+    lambda a: _limits(a, "x"),
+    lambda a: _limits(a, "y"),
+    lambda a: (a.margins(), a.use_sticky_edges, getattr(a, "_tight", None)),
     maxes.Axes.get_xscale,
     maxes.Axes.get_yscale,
     maxes.Axes.get_aspect,
