@@ -133,6 +133,8 @@ class _Mutables:
         self.groups.append(chosen)
 
     def record(self, h: Hasher) -> None:
+        if h.derived:
+            return
         if self.too_many:
             h.components.add(-1)
             return

@@ -72,6 +72,8 @@ class Hasher(Output):
         self._pins: list[object] = []
         #: Whether the frame being written referred to an entry number.
         self._refs = False
+        #: Ids of objects handlers made (``visit_made``): never listed as the value's own.
+        self._made: set[int] = set()
 
     def visit(self, obj: object) -> None:
         """Hash any object into the current level; never raises for the object's sake."""
@@ -101,10 +103,27 @@ class Hasher(Output):
                 spec.body(self, obj)
             elif spec.flat is None or not spec.flat(self, obj):
                 self.frame(obj, spec)
-            elif spec.kind == MUTABLE:
+            elif spec.kind == MUTABLE and id(obj) not in self._made:
                 self.component(spec.key(obj))
         except Exception as exc:  # noqa: BLE001 - any failure becomes a marker, by design
             self.error(exc)
+
+    def visit_made(self, obj: object, *, derived: bool = False) -> None:
+        """Hash an object a handler made, not the value's own (the dict of an estimator's
+        parameters, a state read through a method): hashed as any, but never listed in
+        ``components``, for its id dies with it and would come back as another temporary's,
+        a false alias. ``derived``: nothing inside is the value's own either (copies, a
+        compiled object's pickled state)."""
+        if derived:
+            self.derived += 1
+            try:
+                self.visit(obj)
+            finally:
+                self.derived -= 1
+            return
+        self._made.add(id(obj))
+        self._pins.append(obj)  # its id stays its own while this traversal runs
+        self.visit(obj)
 
     def frame(self, obj: object, spec: Spec) -> None:
         """Hash obj into its own digest; shared objects are hashed once and cycles end.
@@ -117,7 +136,7 @@ class Hasher(Output):
         between elements.
         """
         ident = id(obj)
-        if spec.kind == MUTABLE:
+        if spec.kind == MUTABLE and ident not in self._made:
             self.component(spec.key(obj))
         digest = self._memo.get(ident)
         if digest is not None:

@@ -253,8 +253,8 @@ class _Gather:
             qualname(type(axis)),
             axis.get_scale(),
             axis.label.get_text(),
-            self.value(sorted(axis._major_tick_kw.items())),
-            self.value(sorted(axis._minor_tick_kw.items())),
+            self.value(tuple(sorted(axis._major_tick_kw.items()))),  # tuples: made here,
+            self.value(tuple(sorted(axis._minor_tick_kw.items()))),  # never listed
             self.ticker(axis.major),
             self.ticker(axis.minor),
             self.value(axis.get_units()),
@@ -268,7 +268,7 @@ class _Gather:
             if isinstance(locator, mticker.FixedLocator)
             else None,
             qualname(type(formatter)),
-            self.value(list(formatter.seq))
+            self.value(tuple(formatter.seq))
             if isinstance(formatter, mticker.FixedFormatter)
             else None,
         )
@@ -412,9 +412,9 @@ def _drawn(h: Hasher, obj: Any, gather: Callable[[_Gather, Any], tuple[Any, ...]
     except _Late:
         return  # stopped, and the digest says "time_budget"
     if not plain(h, structure):
-        h.visit(structure)  # a value that looked plain was not (a subclass in a list...)
+        h.visit_made(structure)  # a value that looked plain was not (a subclass in a list...)
     if found.extras:
-        h.visit(found.extras)
+        h.visit_made(found.extras)
 
 
 def _figure(h: Hasher, fig: Any) -> None:

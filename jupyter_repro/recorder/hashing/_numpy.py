@@ -126,7 +126,7 @@ def _generator(h: Hasher, x: Any) -> None:
         return
     h.name(qualname(type(x)))
     bit_generator = getattr(x, "bit_generator", x)
-    h.visit(bit_generator.state)
+    h.visit_made(bit_generator.state, derived=True)  # a fresh dict each time
 
 
 def _random_state(h: Hasher, x: np.random.RandomState) -> None:
@@ -136,7 +136,7 @@ def _random_state(h: Hasher, x: np.random.RandomState) -> None:
     if x is _global_rng()[0]:
         h.name("numpy.random.mtrand._rand")
         return
-    h.visit(x.get_state(legacy=False))
+    h.visit_made(x.get_state(legacy=False), derived=True)
 
 
 def _vectorize(h: Hasher, x: Any) -> None:

@@ -31,6 +31,8 @@ class Output:
         self.stopped = False
         self.reasons: set[str] = set()
         self.components: set[int] = set()
+        #: Inside a value a handler derived (``Hasher.visit_made``): nothing is listed.
+        self.derived = 0
         self.opaque_parts = 0
         self.error_parts = 0
 
@@ -110,7 +112,7 @@ class Output:
     def component(self, key: int) -> None:
         """Record a mutable object's identity key; past the cap, -1 means "too wide"."""
         comps = self.components
-        if key in comps or -1 in comps:
+        if key in comps or -1 in comps or self.derived:
             return
         comps.add(key if len(comps) < self.max_components else -1)
         if self.shallow and -1 in comps:
@@ -119,7 +121,7 @@ class Output:
     def components_of(self, objects: list[Any]) -> None:
         """Record the ids of many mutable objects at once (C speed), or -1 past the cap."""
         comps = self.components
-        if -1 in comps or not objects:
+        if -1 in comps or not objects or self.derived:
             return
         if len(comps) + len(objects) > self.max_components:
             comps.add(-1)  # never builds a set of millions of ids only to throw it away

@@ -32,14 +32,14 @@ def _estimator(h: Hasher, est: Any) -> None:
     h.name(qualname(type(est)))
     params = _params(est)
     h.raw(b"p")
-    h.visit(params)
+    h.visit_made(params)  # made by get_params; the values are the estimator's
     learned = {
         k: v
         for k, v in (instance_dict(est) or {}).items()
         if type(k) is str and k not in params and not k.startswith("__")
     }
     h.raw(b"l")
-    h.visit(learned)
+    h.visit_made(learned)
 
 
 def _compiled(h: Hasher, obj: Any) -> None:
@@ -61,7 +61,7 @@ def _compiled(h: Hasher, obj: Any) -> None:
         elif callable(part):
             h.name(str(getattr(part, "__qualname__", qualname(type(part)))))
         else:
-            h.visit(part)
+            h.visit_made(part, derived=True)  # state copied out of C
 
 
 def spec_for_class(cls: type) -> Spec | None:
