@@ -338,6 +338,20 @@ def _figure() -> Any:
     return fig
 
 
+def _frame() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]}, index=pd.Index([3, 4], name="k"))
+
+
+def _ols() -> Any:
+    import pandas as pd
+    import statsmodels.formula.api as smf
+
+    data = pd.DataFrame({"x": np.arange(20.0), "y": np.arange(20.0) ** 1.5})
+    return smf.ols("y ~ x", data=data).fit()
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -346,8 +360,10 @@ def _figure() -> Any:
         lambda: np.random.default_rng(0),
         lambda: np.random.RandomState(0),
         _figure,
+        _frame,
+        _ols,
     ],
-    ids=["forest", "logistic", "generator", "random_state", "figure"],
+    ids=["forest", "logistic", "generator", "random_state", "figure", "frame", "ols"],
 )
 def test_only_the_values_own_objects_are_listed_as_components(make: Any) -> None:
     # Temporaries a handler makes (a dict of parameters, a state read out) die after the hash,

@@ -77,7 +77,7 @@ def values_body(h: Hasher, values: Any) -> None:
 
 def _index(h: Hasher, idx: pd.Index) -> None:
     h.name(qualname(type(idx)))
-    h.visit(list(idx.names))
+    h.visit_made(list(idx.names))  # made here: never one of the value's components
     if type(idx) is pd.RangeIndex:
         h.visit(range(idx.start, idx.stop, idx.step))
     elif inherits(type(idx), pd.MultiIndex):
