@@ -332,9 +332,11 @@ def _figure() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots()
+    fig, (ax, other) = plt.subplots(1, 2)
     ax.plot([1, 2, 3], label="a")
     ax.legend()
+    fig.colorbar(other.imshow(np.eye(3)))
+    fig.suptitle("t")
     return fig
 
 

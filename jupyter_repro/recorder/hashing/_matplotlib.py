@@ -120,6 +120,19 @@ def _limits(ax: Any, axis: str) -> Any:
     return getattr(ax, f"get_{axis}lim")()
 
 
+#: What ``Collection.get_offsets`` makes, afresh at each call, for a collection with none.
+_NO_OFFSETS = np.zeros((1, 2))
+_NO_OFFSETS.flags.writeable = False
+
+
+def _offsets(collection: Any) -> Any:
+    """A collection's offsets; with none set, one array that is no one's (``_Gather.array``
+    lists no component for it), equal to what the getter would have made."""
+    if getattr(collection, "_offsets", True) is None:
+        return _NO_OFFSETS
+    return collection.get_offsets()
+
+
 def _position(text: Any) -> Any:
     """A text's position, unless matplotlib places it itself (a suptitle with no y given)."""
     return None if getattr(text, "_autopos", False) else text.get_unitless_position()
@@ -159,21 +172,26 @@ class _Gather:
         if id(cls) in _NUMBERS:
             return ("scalar", v.dtype.str, v.item())  # numpy's float64 from a getter
         if inherits(cls, np.ma.MaskedArray):
-            return ("masked", self.array(np.ma.getdata(v)), self.array(np.ma.getmaskarray(v)))
+            mask = np.ma.getmaskarray(v)  # made here when there is no mask
+            return ("masked", self.array(np.ma.getdata(v)), self.array(mask, own=False))
         if inherits(cls, np.generic) and not isinstance(v, np.object_):
-            return ("scalar", self.array(np.asarray(v)))
+            return ("scalar", self.array(np.asarray(v), own=False))
         if inherits(cls, mpath.Path):
             return ("path", self.value(v.vertices), self.value(v.codes))
         if inherits(cls, mcolors.Colormap):
             return self.colormap(v)
         if inherits(cls, mtransforms.Affine2DBase):
-            return ("affine", self.array(np.asarray(v.get_matrix(), dtype=float)))
+            return ("affine", self.array(np.asarray(v.get_matrix(), dtype=float), own=False))
         self.extras.append(v)
         return ("extra", len(self.extras) - 1)
 
-    def array(self, arr: np.ndarray[Any, Any]) -> tuple[Any, ...]:
-        base = arr.base
-        self.component(id(arr) if base is None else identity_key(arr))
+    def array(self, arr: np.ndarray[Any, Any], own: bool = True) -> tuple[Any, ...]:
+        """An array's dtype, shape and bytes; ``own``: the artist holds it (listed among the
+        value's components), rather than this read made it (a colormap's table, a matrix
+        computed from the transforms), whose id dies with it."""
+        if own and arr is not _NO_OFFSETS:
+            base = arr.base
+            self.component(id(arr) if base is None else identity_key(arr))
         dtype = arr.dtype
         if dtype.byteorder == ">" or (dtype.byteorder == "=" and sys.byteorder == "big"):
             arr = arr.astype(dtype.newbyteorder("<"))
@@ -185,7 +203,7 @@ class _Gather:
         extremes = tuple(
             tuple(map(float, c)) for c in (cmap.get_bad(), cmap.get_under(), cmap.get_over())
         )
-        return ("cmap", qualname(type(cmap)), str(cmap.name), self.array(lut), extremes)
+        return ("cmap", qualname(type(cmap)), str(cmap.name), self.array(lut, own=False), extremes)
 
     def fields(self, obj: Any, getters: tuple[Getter, ...]) -> tuple[Any, ...]:
         return tuple([self.value(getter(obj)) for getter in getters])
@@ -376,7 +394,7 @@ _RECTANGLE: tuple[Getter, ...] = (
     mpatches.Rectangle.get_angle,
 )
 _COLLECTION: tuple[Getter, ...] = (
-    mcoll.Collection.get_offsets,
+    _offsets,
     mcoll.Collection.get_paths,
     lambda a: a.get_sizes() if hasattr(a, "get_sizes") else None,
     lambda a: a.get_linewidths(),
@@ -411,7 +429,14 @@ def _drawn(h: Hasher, obj: Any, gather: Callable[[_Gather, Any], tuple[Any, ...]
         structure = gather(found, obj)
     except _Late:
         return  # stopped, and the digest says "time_budget"
-    if not plain(h, structure):
+    # Lists in it are the getters' (fresh ones, often): the arrays the artists hold were listed
+    # while gathering, and only those are the value's components.
+    h.derived += 1
+    try:
+        streamed = plain(h, structure)
+    finally:
+        h.derived -= 1
+    if not streamed:
         h.visit_made(structure)  # a value that looked plain was not (a subclass in a list...)
     if found.extras:
         h.visit_made(found.extras)
