@@ -90,7 +90,10 @@ def run_kernel(name: str, root: Path, k: int, cells: int, env: dict[str, str], o
             times.append(time.perf_counter() - started)
     finally:
         client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        # Asked to stop, as jupyter-server and nbclient stop a kernel: it writes the record of
+        # its last cell (written once the kernel is idle) on its way out. A kill (now=True)
+        # a moment after the last reply could lose that one record.
+        manager.shutdown_kernel(now=False)
     out["times"][k], out["failed"][k] = times, failed
 
 

@@ -210,3 +210,15 @@ def test_a_kernel_the_server_named_opens_its_store_and_environment_before_the_fi
     with read(db) as store:
         [first] = store.executions()
         assert first.env_id is not None and store.environment(first.env_id) is not None
+
+
+def test_a_kernel_asked_to_stop_right_after_a_cell_writes_that_cells_record(tmp_path, db):
+    # The record of a quick cell is written once the kernel is idle; a shutdown request sent
+    # at once (jupyter-server's Shut Down, nbclient's end of run) must not lose it.
+    with kernel(tmp_path, db) as (manager, client):
+        execute(client, "warm = 1")
+        collect(client, send(client, "last = 2", "c-last"))
+        manager.shutdown_kernel(now=False)
+
+    with read(db) as store:
+        assert [e.cell_id for e in store.executions()][-1] == "c-last"

@@ -434,3 +434,18 @@ def test_a_quick_cell_is_written_whole_and_a_long_one_is_on_disk_while_it_runs(
     assert writer.settle(10.0)
     assert [(e.cell_id, e.status) for e in records(db)][-1] == ("c2", "ok")
     assert len(records(db)) == 3
+
+
+def test_ends_held_for_idle_are_written_by_settle_and_at_exit(writer: RecordWriter, db: Path):
+    # A kernel writes a quick cell's end once idle (``later``); if that call never comes (the
+    # kernel stops first), closing the writer writes it; a next cell's settle does too.
+    never: list[Any] = []
+    first = writer.start(ExecutionStart("s1", None, "c1", "a = 1", "t"))
+    writer.finish(first, ExecutionEnd(1, "t", 1.0, "ok"), later=never.append)
+    assert writer.settle(10.0)
+    assert [(e.cell_id, e.status) for e in records(db)] == [("c1", "ok")]
+    last = writer.start(ExecutionStart("s1", None, "c2", "b = 2", "t"))
+    writer.finish(last, ExecutionEnd(2, "t", 1.0, "ok"), later=never.append)
+    assert writer.close(10.0)
+    assert [(e.cell_id, e.status) for e in records(db)] == [("c1", "ok"), ("c2", "ok")]
+    assert len(never) == 2  # scheduled, never run
