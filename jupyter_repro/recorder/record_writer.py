@@ -16,9 +16,10 @@ each, and copes with what the store does meanwhile::
   waits ``START_GRACE_S`` on the thread for its end; a cell that ends sooner (most do) is written
   whole, start and end in one transaction. In a kernel the end is held until the kernel has sent
   the cell's reply and gone idle (``later``: a call on its event loop), then written on the
-  kernel's thread while the writer thread is idle: written by another thread, or on the cell's
-  path, it took the kernel's threads about half a millisecond of each cell, fighting for the
-  GIL while the reply was sent; once idle it costs a tenth of that and no cell waits. It is on
+  kernel's thread while the writer thread is idle: on the cell's path, or by another thread,
+  it cost each cell about half a millisecond, fighting ipykernel's threads for the GIL while the
+  reply was sent; once idle it still takes that long, but while the client reads the reply,
+  and no cell's reply waits for it (a queued next cell does, through ``settle``). It is on
   disk a moment after the idle status and always before the next cell runs (``settle`` at
   ``pre_run_cell``, which a silent execution triggers too). A longer cell has its ``running``
   record on disk ``START_GRACE_S`` after it began, as a kernel killed mid-cell must leave it.

@@ -2,9 +2,10 @@
 
 Before a cell runs it queues the code and start time (so a kernel killed mid-cell leaves a
 ``running`` record that reads back as ``interrupted``); after it runs it queues status, timing,
-the variables the cell changed (hashes only), the files it read and wrote, fingerprints of its
-outputs (``output_capture``), the RNG fingerprint and the environment id. ``record_writer``
-writes them on its own thread, so a locked or slow store delays records, never the cell.
+the variables the cell changed (hashes only), the files it read and wrote and fingerprints of its
+outputs (``output_capture``); the RNG fingerprint and the environment id are read once the
+kernel has replied and gone idle, just before the record is written (``record_writer``, which
+keeps a locked or slow store from delaying the cell).
 
 Nothing here may hurt the user. Every failure, and an interrupt (Stop) that lands while a cell
 is being recorded, is caught: the cell's record is still written, with what could not be
