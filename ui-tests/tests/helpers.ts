@@ -26,6 +26,23 @@ export const REPRO_NOTEBOOK = {
   nbformat_minor: 5
 };
 
+/** A notebook for the repro kernel made of code cells, each given by its id and source lines. */
+export function codeNotebook(
+  cells: { id: string; source: string[] }[]
+): Record<string, unknown> {
+  return {
+    cells: cells.map(({ id, source }) => ({
+      cell_type: 'code',
+      execution_count: null,
+      id,
+      metadata: {},
+      outputs: [],
+      source
+    })),
+    ...REPRO_NOTEBOOK
+  };
+}
+
 /** Upload the demo notebook and its data into the test's folder. */
 export async function uploadDemo(
   page: IJupyterLabPageFixture,

@@ -1,41 +1,22 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import {
-  executions,
-  openLineage,
-  openNotebook,
-  REPRO_NOTEBOOK
-} from './helpers';
+import { codeNotebook, executions, openLineage, openNotebook } from './helpers';
 
 /**
  * The first cell starts a program that writes a file: that write is not the cell's own (no
  * pipeline stage may declare it), so the panel shows it apart, as a change on disk.
  */
-const NOTEBOOK = {
-  cells: [
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'download-cell',
-      metadata: {},
-      outputs: [],
-      source: [
-        'import subprocess, sys, time\n',
-        "subprocess.run([sys.executable, '-c', \"open('fetched.txt', 'w').write('x')\"], check=True)\n",
-        'time.sleep(0.3)'
-      ]
-    },
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'plain-cell',
-      metadata: {},
-      outputs: [],
-      source: ['total = 1 + 1']
-    }
-  ],
-  ...REPRO_NOTEBOOK
-};
+const NOTEBOOK = codeNotebook([
+  {
+    id: 'download-cell',
+    source: [
+      'import subprocess, sys, time\n',
+      "subprocess.run([sys.executable, '-c', \"open('fetched.txt', 'w').write('x')\"], check=True)\n",
+      'time.sleep(0.3)'
+    ]
+  },
+  { id: 'plain-cell', source: ['total = 1 + 1'] }
+]);
 
 test('a file another program wrote during a cell is shown as changed on disk', async ({
   page,

@@ -1,35 +1,28 @@
 import { expect, test } from '@jupyterlab/galata';
 
 import {
+  codeNotebook,
   executions,
   keepScreenshot,
   openLineage,
-  openNotebook,
-  REPRO_NOTEBOOK
+  openNotebook
 } from './helpers';
 
 /**
  * One cell that prints the clock and displays HTML: every run prints something else, so a
  * re-run changes its stdout (and only it), and so does the re-run of Verify.
  */
-const NOTEBOOK = {
-  cells: [
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'clock-cell',
-      metadata: {},
-      outputs: [],
-      source: [
-        'import time\n',
-        'from IPython.display import HTML, display\n',
-        'print(time.time_ns())\n',
-        "display(HTML('<b>shown</b>'))"
-      ]
-    }
-  ],
-  ...REPRO_NOTEBOOK
-};
+const NOTEBOOK = codeNotebook([
+  {
+    id: 'clock-cell',
+    source: [
+      'import time\n',
+      'from IPython.display import HTML, display\n',
+      'print(time.time_ns())\n',
+      "display(HTML('<b>shown</b>'))"
+    ]
+  }
+]);
 
 test('lists outputs, flags the changed one, and Verify names the output mismatch', async ({
   page,
