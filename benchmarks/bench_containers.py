@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_recorder import cell_times
+from same_kernels import byte_compile_recorder
 
 from jupyter_repro.store import LineageStore
 
@@ -162,6 +163,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer measured cells")
     parser.add_argument("--only", default="", help="scenarios whose label contains this")
     args = parser.parse_args()
+    byte_compile_recorder()
     print(f"{'scenario':<48} {'plain ms':>9} {'added ms':>9} {'target':>7} {'complete':>9}")
     ok = True
     for scenario in scenarios(args.quick):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from same_kernels import SAME_HISTORY
+from same_kernels import SAME_HISTORY, byte_compile_recorder
 
 PANDAS = [
     "import numpy as np\nimport pandas as pd",
@@ -155,6 +155,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one repeat")
     args = parser.parse_args()
+    byte_compile_recorder()
     repeat = 1 if args.quick else args.repeat
     rows = []
     with tempfile.TemporaryDirectory(prefix="repro-bench-notebooks-") as tmp:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from same_kernels import SAME_HISTORY
+from same_kernels import SAME_HISTORY, byte_compile_recorder
 
 #: Makes ``png``: a 186x186 RGB PNG of random pixels (about 100 KB, incompressible), with a
 #: text chunk as matplotlib writes one. Standard library only, so plain kernels run it too.
@@ -196,6 +196,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer cells, for a smoke run")
     args = parser.parse_args()
+    byte_compile_recorder()
     scale = 10 if args.quick else 1
     rows = []
     with tempfile.TemporaryDirectory(prefix="repro-bench-") as tmp:

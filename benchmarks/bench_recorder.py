@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from same_kernels import SAME_HISTORY
+from same_kernels import SAME_HISTORY, byte_compile_recorder
 
 
 def cell_times(kernel: str, cells: list[str], workdir: Path) -> list[float]:
@@ -119,6 +119,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     args = parser.parse_args()
+    byte_compile_recorder()
     scale = 10 if args.quick else 1
     rows = []
     with tempfile.TemporaryDirectory(prefix="repro-bench-") as tmp:

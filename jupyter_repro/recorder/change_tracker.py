@@ -52,6 +52,7 @@ from jupyter_repro.recorder.snapshot_hashing import Job, SnapshotPool
 from jupyter_repro.recorder.state_hash import (
     ValueDigest,
     hash_value,
+    ident,
     identity_key,
     reachable,
     reads_shared,
@@ -182,7 +183,7 @@ class ChangeTracker:
         """
         self._settle()
         self._retry(user_ns)
-        self._before = {name: id(value) for name, value in self._values(user_ns).items()}
+        self._before = {name: ident(value) for name, value in self._values(user_ns).items()}
 
     def after_cell(self, user_ns: Mapping[str, Any], code: str, token: Any = None) -> CellChanges:
         """Hash what the cell (transformed source `code`) may have changed; report changes."""
@@ -190,7 +191,7 @@ class ChangeTracker:
         self._settle()
         deadline = None if self._time_budget is None else start + self._time_budget
         values, before, cache = self._values(user_ns), self._before, self._cache
-        now = {name: id(value) for name, value in values.items()}
+        now = {name: ident(value) for name, value in values.items()}
         untracked_now = (before.keys() | cache.keys()) - now.keys()
         # A name newly skipped by the settings is forgotten, not reported as deleted.
         gone = {n for n in untracked_now if n not in user_ns}
@@ -494,19 +495,19 @@ class ChangeTracker:
             # error is kept in the value's summary, where `jupyter repro state` shows it
             kind = f"{type(value).__module__}.{type(value).__qualname__}"
             digest = ValueDigest(f"opaque:{kind}", kind, {"error": repr(error)}, False, True)
-            root = id(value)
+            root = ident(value)
         keys = digest.components
         mutable = not _is_a(value, (*_IMMUTABLE, ModuleType))
         if mutable:  # the value is its own object
             keys = keys | {root}
-        return _Entry(id(value), keys, digest, root=root, mutable=mutable)
+        return _Entry(ident(value), keys, digest, root=root, mutable=mutable)
 
 
 def _type_only(value: Any) -> _Entry:
     """A credential's entry (``is_secret_variable``): its type, never a hash of its value."""
     kind = f"{type(value).__module__}.{type(value).__qualname__}"
     digest = ValueDigest(f"opaque:{kind}", kind, {"not_hashed": NOT_HASHED}, False, True)
-    return _Entry(id(value), frozenset(), digest, root=id(value))
+    return _Entry(ident(value), frozenset(), digest, root=ident(value))
 
 
 def _pending_digest(type_name: str, background: str) -> ValueDigest:
@@ -521,17 +522,19 @@ def _provisional(value: Any, old: _Entry | None) -> _Entry:
     cls = type(value)
     digest = _pending_digest(f"{cls.__module__}.{cls.__qualname__}", "pending")
     mutable = not _is_a(value, (*_IMMUTABLE, ModuleType))
-    root = identity_key(value) if mutable else id(value)
+    root = identity_key(value) if mutable else ident(value)
     own = frozenset({root}) if mutable else frozenset()
     listed = reachable(value, time.perf_counter() + _REACH_S)
     if listed is not None:  # exact: the snapshot is taken before any other code runs
         keys = listed | own
-        return _Entry(id(value), keys, digest, pending=True, reach=keys, root=root, mutable=mutable)
+        return _Entry(
+            ident(value), keys, digest, pending=True, reach=keys, root=root, mutable=mutable
+        )
     # For the fixpoint: what it reached before the cell (objects it gained since came through
     # names the cell touched, whose own keys are in reach already); for a new name, itself.
     known = own if old is None else (old.reach if old.pending else old.keys) | own
     return _Entry(
-        id(value),
+        ident(value),
         frozenset({_EVERYTHING}) | own,
         digest,
         pending=True,

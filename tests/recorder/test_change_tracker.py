@@ -252,3 +252,52 @@ class TestRebinding:
     def test_a_function_the_cell_calls_reaches_what_it_uses(self, k: Kernel) -> None:
         k.run(SETUP + "big = [[1], [2]]\na = big[0]\ndef grow():\n    a.append(3)\n")
         assert changed(k.run("grow()\na = 5")) == {"a", "big"}
+
+
+AUDITED_CELL = r"""
+import sys
+import matplotlib
+matplotlib.use("agg")
+from jupyter_repro.recorder.change_tracker import ChangeTracker
+
+ns = {"__name__": "__main__"}
+tracker = ChangeTracker()
+
+
+def run(code):
+    tracker.before_cell(ns)
+    exec(compile(code, "<cell>", "exec"), ns)
+    return tracker.after_cell(ns, code)
+
+
+run(
+    "import matplotlib.pyplot as plt\n"
+    "import pandas as pd\n"
+    "records = [{'n': i, 'city': str(i % 7), 'x': i / 3} for i in range(20_000)]\n"
+    "nested = [[i] for i in range(20_000)]\n"
+    "frame = pd.DataFrame(records)\n"
+    "fig, grid = plt.subplots(4, 4)\n"
+    "for a in grid.flat:\n"
+    "    a.plot(range(50))\n"
+)
+ids = []
+sys.addaudithook(lambda event, args: ids.append(1) if event == "builtins.id" else None)
+changes = run("records.append({'n': -1, 'city': 'x', 'x': 0.5})\nnested[0].append(1)\n"
+              "grid[0, 0].plot([3, 2])\nframe.iloc[0, 0] = 5")
+print(sorted(changes.changed), len(ids))
+"""
+
+
+def test_recording_a_cell_raises_no_audit_event_per_element() -> None:
+    """``id()`` raises the audit event ``builtins.id``, and in a kernel the file tracker's audit
+    hook runs at every one (0.4 us): the hashers key objects by ``ident`` instead, so hashing
+    20,000 records or a 16-axes figure raises none per element (it took 29 ms for 20,000
+    records instead of 21)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", AUDITED_CELL], capture_output=True, text=True, check=True
+    ).stdout.split("] ")
+    assert out[0] + "]" == str(sorted(["fig", "frame", "grid", "nested", "records"]))
+    assert int(out[1]) < 100  # a handful per cell (code analysis), never one per element

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from jupyter_repro.recorder.hashing import _numpy
-from jupyter_repro.recorder.state_hash import hash_value, identity_key
+from jupyter_repro.recorder.state_hash import hash_value, ident, identity_key
 
 
 def h(value: object) -> str:
@@ -278,7 +278,7 @@ def test_arrow_scalars_schema_and_buffers_hash() -> None:
 
 def test_pandas_arrow_string_column_components_and_hash() -> None:
     s = pd.Series(["a", "b"], dtype="string[pyarrow]")
-    assert id(s) in hash_value(s).components
+    assert ident(s) in hash_value(s).components
 
 
 # ----------------------------------------------------------------------------------- torch

@@ -6,6 +6,7 @@ torch) only through ``_dispatch``, once the user's code has imported that librar
 
 from ._api import DEFAULT_BUDGET, DEFAULT_MAX_OBJECTS, ValueDigest, hash_value, reachable
 from ._identity import identity_key
+from ._names import ident
 from ._session import reads_shared, shared_reads
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "DEFAULT_MAX_OBJECTS",
     "ValueDigest",
     "hash_value",
+    "ident",
     "identity_key",
     "reachable",
     "reads_shared",

@@ -9,12 +9,12 @@ from typing import Any
 
 from ._containers import canonical_order, sorted_blobs
 from ._core import FRAME, MUTABLE, Hasher, Spec
-from ._names import inherits, namespace_of
+from ._names import ident, inherits, namespace_of
 from ._sequences import flat, flat_bytes, flat_dict, seq
 from ._wire import SHORT, int_payload, lp, pack_d, pack_Q
 
 #: Types with a total order that never runs user code, by id(type).
-_SORTABLE = {id(int), id(str), id(bytes)}
+_SORTABLE = {ident(int), ident(str), ident(bytes)}
 
 
 def _text(h: Hasher, x: str) -> None:
@@ -71,7 +71,7 @@ def _pair(h: Hasher, kv: tuple[Any, Any]) -> None:
 
 
 def _one_sortable_kind(values: list[Any]) -> bool:
-    kinds = set(map(id, map(type, values)))  # ids: a metaclass's __hash__ never runs
+    kinds = set(map(ident, map(type, values)))  # ids: a metaclass's __hash__ never runs
     return len(kinds) == 1 and kinds <= _SORTABLE
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ._core import FRAME, LEAF, MUTABLE, Hasher, Spec
 from ._identity import identity_key
-from ._names import inherits, is_one_of, module_name, qualname
+from ._names import ident, inherits, is_one_of, module_name, qualname
 from ._versions import module_version
 from ._wire import lp, pack_Q, pack_q
 
@@ -54,7 +54,7 @@ def _function(h: Hasher, func: types.FunctionType) -> None:
 
 
 def _cell(h: Hasher, cell: types.CellType) -> None:
-    h.component(id(cell))
+    h.component(ident(cell))
     try:
         contents = cell.cell_contents
     except ValueError:  # an empty cell: a closure variable not yet assigned

@@ -32,6 +32,7 @@ from typing import Any
 import xxhash
 
 from ._core import Hasher
+from ._names import ident
 
 #: Sequences shorter than this are walked: the census would cost more than it saves.
 MIN_TREE = 32
@@ -42,10 +43,10 @@ MAX_TREE = 1_000_000
 #: Scalar types: not tracked by the garbage collector, so they have no referents.
 _SCALARS = (int, float, complex, str, bytes, bool, type(None))
 _MUTABLE = (list, bytearray)  # exact types: the census admits no subclass
-_MUTABLE_KINDS = frozenset(map(id, _MUTABLE))
-_TREE_KINDS = frozenset(map(id, (*_SCALARS, list, tuple, bytearray)))
-_SCALAR_KINDS = frozenset(map(id, _SCALARS))
-_KEY_KINDS = frozenset(map(id, (*_SCALARS, tuple)))
+_MUTABLE_KINDS = frozenset(map(ident, _MUTABLE))
+_TREE_KINDS = frozenset(map(ident, (*_SCALARS, list, tuple, bytearray)))
+_SCALAR_KINDS = frozenset(map(ident, _SCALARS))
+_KEY_KINDS = frozenset(map(ident, (*_SCALARS, tuple)))
 _PROTOCOL = 5
 #: A low estimate of one C-level pass over one object (census, referents, pickle), to stop
 #: before a pass that cannot finish in time rather than after it.
@@ -100,9 +101,9 @@ def _census(level: list[Any], allowed: frozenset[int]) -> tuple[set[int], list[t
     types = list(map(type, level))
     first = types[0]
     if all(map(is_, types, repeat(first))):
-        kinds = {id(first)}
+        kinds = {ident(first)}
     else:
-        kinds = set(map(id, types))
+        kinds = set(map(ident, types))
     if not kinds <= allowed:
         return None
     return kinds, types

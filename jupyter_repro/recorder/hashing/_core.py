@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ._names import IdCache
+from ._names import IdCache, ident
 from ._output import Output
 from ._wire import LEAF_BYTES, pack_Q
 
@@ -26,7 +26,7 @@ LEAF, FRAME, MUTABLE = 0, 1, 2
 #: each Python call on the C stack (about 3 KiB a level here, measured), so it gets a cap that
 #: fits a 4 MiB thread stack; 3.11+ walks 2000 levels in a 1 MiB one.
 MAX_DEPTH = 2000 if sys.version_info >= (3, 11) else 1000
-#: Digests remembered by id(), and objects numbered for back-references: both bound memory.
+#: Digests remembered by ident(), and objects numbered for back-references: both bound memory.
 #: Past ENTERED_CAP a cycle is no longer recognised and ends at MAX_DEPTH, visibly.
 MEMO_CAP = 1_000_000
 ENTERED_CAP = 1_000_000
@@ -39,7 +39,7 @@ class Spec:
     tag: bytes
     body: Body
     kind: int = LEAF
-    key: Callable[[Any], int] = id
+    key: Callable[[Any], int] = ident
     #: True when body copes with subclasses itself (writes the type name, reads extra state).
     subclasses: bool = False
     #: Writer for small instances holding only scalars: they are written inline, unframed,
@@ -86,7 +86,7 @@ class Hasher(Output):
         if not self.visits & 0xFFF and self.deadline is not None and self.late():
             return
         cls = type(obj)
-        encode = LEAF_BYTES.get(id(cls))
+        encode = LEAF_BYTES.get(ident(cls))
         if encode is not None:
             data = encode(obj)
             if data is not None:
@@ -96,14 +96,14 @@ class Hasher(Output):
                     self.stop("budget_bytes")
                 return
         try:
-            hit = self._specs.get(id(cls))
+            hit = self._specs.get(ident(cls))
             spec = hit[1] if hit is not None and hit[0] is cls else self.spec_for(cls)
             if spec.kind == LEAF:
                 self.buf += spec.tag
                 spec.body(self, obj)
             elif spec.flat is None or not spec.flat(self, obj):
                 self.frame(obj, spec)
-            elif spec.kind == MUTABLE and id(obj) not in self._made:
+            elif spec.kind == MUTABLE and ident(obj) not in self._made:
                 self.component(spec.key(obj))
         except Exception as exc:  # noqa: BLE001 - any failure becomes a marker, by design
             self.error(exc)
@@ -121,7 +121,7 @@ class Hasher(Output):
             finally:
                 self.derived -= 1
             return
-        self._made.add(id(obj))
+        self._made.add(ident(obj))
         self._pins.append(obj)  # its id stays its own while this traversal runs
         self.visit(obj)
 
@@ -135,14 +135,14 @@ class Hasher(Output):
         Numbers depend on walk order, which ``unordered`` pins down by rolling them back
         between elements.
         """
-        ident = id(obj)
-        if spec.kind == MUTABLE and ident not in self._made:
+        key = ident(obj)
+        if spec.kind == MUTABLE and key not in self._made:
             self.component(spec.key(obj))
-        digest = self._memo.get(ident)
+        digest = self._memo.get(key)
         if digest is not None:
             self.buf += spec.tag + digest
             return
-        number = self._entered.get(ident)
+        number = self._entered.get(key)
         if number is not None:
             self.buf += b"@" + pack_Q(number)
             self._refs = True
@@ -154,9 +154,9 @@ class Hasher(Output):
             self.buf += b"Z"
             return
         if len(self._order) < ENTERED_CAP:
-            self._entered[ident] = len(self._order)
-            self._order.append(ident)
-            self._pins.append(obj)  # keeps id() unique while it is remembered
+            self._entered[key] = len(self._order)
+            self._order.append(key)
+            self._pins.append(obj)  # keeps its ident() unique while it is remembered
         parent = (self.buf, self.state, self._refs)
         self._depth += 1
         self.buf, self.state, self._refs = bytearray(), None, False
@@ -171,7 +171,7 @@ class Hasher(Output):
             self._refs = parent[2] or own_refs
             self._depth -= 1
         if not own_refs and not self.stopped and len(self._memo) < MEMO_CAP:
-            self._memo[ident] = digest
+            self._memo[key] = digest
         self.buf += spec.tag + digest
         if len(self.buf) > (1 << 20):
             self.flush()

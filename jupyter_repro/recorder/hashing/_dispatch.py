@@ -14,7 +14,7 @@ from typing import Any
 
 from . import _builtins, _code, _objects, _stdlib
 from ._core import LEAF, MUTABLE, Hasher, Spec
-from ._names import id_cached, is_transparent, module_root, mro_of, namespace_of, qualname
+from ._names import id_cached, ident, is_transparent, module_root, mro_of, namespace_of, qualname
 from ._objects import OBJECT, OPAQUE, instance_attrs
 
 #: Top-level package -> (its hasher module, the module that must be loaded already). The hasher
@@ -31,7 +31,7 @@ _LIBRARIES = {
     "statsmodels": ("_statsmodels", "statsmodels"),
 }
 _STATIC: dict[int, tuple[type, Spec]] = {
-    id(cls): (cls, spec)
+    ident(cls): (cls, spec)
     for table in (_builtins.SPECS, _stdlib.SPECS, _code.SPECS, _objects.SPECS)
     for cls, spec in table.items()
 }
@@ -64,7 +64,7 @@ def _opaque_bases() -> set[int]:
         module = sys.modules.get(module_name)
         if module is not None:
             found.extend(namespace_of(module).get(name) for name in names)
-    return {id(cls) for cls in found if isinstance(cls, type)}
+    return {ident(cls) for cls in found if isinstance(cls, type)}
 
 
 def _library_spec(klass: type) -> Spec | None:
@@ -91,7 +91,7 @@ def _subclass(base: Spec) -> Spec:
 def _resolve(cls: type) -> Spec:
     mro = mro_of(cls)
     opaque = _opaque_bases()
-    if any(id(klass) in opaque for klass in mro):
+    if any(ident(klass) in opaque for klass in mro):
         return OPAQUE
     enum_base = sys.modules["enum"].Enum
     for klass in mro:
@@ -100,7 +100,7 @@ def _resolve(cls: type) -> Spec:
             return _stdlib.SPECS[klass]
     zoneinfo = _stdlib.zoneinfo_spec()
     for klass in mro:
-        hit = _STATIC.get(id(klass))
+        hit = _STATIC.get(ident(klass))
         spec = hit[1] if hit is not None and hit[0] is klass else None
         for zone_cls, zone_spec in zoneinfo.items():
             if zone_cls is klass:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from ._names import inherits
+from ._names import ident, inherits
 
 
 def identity_key(obj: object) -> int:
-    """id() of obj, or of the object that owns the memory of a numpy array, buffer or tensor.
+    """ident() of obj, or of the object that owns the memory of a numpy array, buffer or tensor.
 
     A view and its base then share a key, so a mutation through either is seen as touching
     both; the chain is followed through .base / .obj / ._base to its end.
@@ -28,4 +28,4 @@ def identity_key(obj: object) -> int:
         if nxt is None:
             break
         obj = nxt
-    return id(obj)
+    return ident(obj)

@@ -42,7 +42,7 @@ import numpy as np
 from ._containers import plain
 from ._core import FRAME, LEAF, MUTABLE, Hasher, Spec
 from ._identity import identity_key
-from ._names import inherits, qualname
+from ._names import id_cached, ident, inherits, qualname
 from ._objects import instance_dict
 from ._session import shared
 
@@ -51,8 +51,8 @@ PlaceHolderLayoutEngine = mlayout.PlaceHolderLayoutEngine
 Getter = Callable[[Any], Any]
 _TITLES = ("left", "center", "right")
 _SCALARS = (int, float, str, bool, type(None))
-_SCALAR_IDS = frozenset(map(id, _SCALARS))
-_NUMBERS = frozenset(map(id, (np.float64, np.float32, np.int64, np.int32, np.bool_)))
+_SCALAR_IDS = frozenset(map(ident, _SCALARS))
+_NUMBERS = frozenset(map(ident, (np.float64, np.float32, np.int64, np.int32, np.bool_)))
 #: Attributes of other matplotlib objects that point back into the figure or hold machinery.
 _MACHINERY = frozenset(
     {
@@ -138,6 +138,48 @@ def _position(text: Any) -> Any:
     return None if getattr(text, "_autopos", False) else text.get_unitless_position()
 
 
+#: Kinds of artist, the more specific first: each is read by its own getters (``artist``).
+_ARTIST_KINDS: tuple[tuple[type, str], ...] = (
+    (maxes.Axes, "axes"),
+    (mfigure.FigureBase, "figure"),
+    (mlines.Line2D, "line"),
+    (mtext.Annotation, "annotation"),
+    (mtext.Text, "text"),
+    (mpatches.Rectangle, "rectangle"),
+    (mpatches.Patch, "patch"),
+    (mcoll.QuadMesh, "quadmesh"),
+    (mcoll.Collection, "collection"),
+    (mimage._ImageBase, "image"),
+    (mlegend.Legend, "legend"),
+)
+
+
+@id_cached
+def _artist_kind(cls: type) -> str:
+    """Which getters read an artist of this class: decided once per class, for a figure has
+    thousands of artists of a handful of classes."""
+    for base, kind in _ARTIST_KINDS:
+        if inherits(cls, base):
+            return kind
+    return "other"
+
+
+@id_cached
+def _value_kind(cls: type) -> str:
+    """How ``_Gather.value`` writes a getter's result of this class, if not as a placeholder."""
+    if inherits(cls, np.ma.MaskedArray):
+        return "masked"
+    if inherits(cls, np.generic) and not inherits(cls, np.object_):
+        return "generic"
+    if inherits(cls, mpath.Path):
+        return "path"
+    if inherits(cls, mcolors.Colormap):
+        return "cmap"
+    if inherits(cls, mtransforms.Affine2DBase):
+        return "affine"
+    return "other"
+
+
 class _Late(Exception):
     """The deadline passed while gathering what a figure draws."""
 
@@ -159,28 +201,29 @@ class _Gather:
     # -- values -----------------------------------------------------------------------------
     def value(self, v: Any) -> Any:
         cls = type(v)
-        if id(cls) in _SCALAR_IDS:  # ids: a user metaclass's __hash__ never runs
+        if ident(cls) in _SCALAR_IDS:  # ids: a user metaclass's __hash__ never runs
             return v
         if cls is tuple or cls is list:
-            if set(map(id, map(type, v))) <= _SCALAR_IDS:
+            if set(map(ident, map(type, v))) <= _SCALAR_IDS:
                 return v  # data as given: the pickle stream takes it whole
             if cls is list:
-                self.component(id(v))
+                self.component(ident(v))
             return tuple(map(self.value, v))
         if cls is np.ndarray and not v.dtype.hasobject and v.dtype.names is None:
             return self.array(v)
-        if id(cls) in _NUMBERS:
+        if ident(cls) in _NUMBERS:
             return ("scalar", v.dtype.str, v.item())  # numpy's float64 from a getter
-        if inherits(cls, np.ma.MaskedArray):
+        kind = _value_kind(cls)
+        if kind == "masked":
             mask = np.ma.getmaskarray(v)  # made here when there is no mask
             return ("masked", self.array(np.ma.getdata(v)), self.array(mask, own=False))
-        if inherits(cls, np.generic) and not isinstance(v, np.object_):
+        if kind == "generic":
             return ("scalar", self.array(np.asarray(v), own=False))
-        if inherits(cls, mpath.Path):
+        if kind == "path":
             return ("path", self.value(v.vertices), self.value(v.codes))
-        if inherits(cls, mcolors.Colormap):
+        if kind == "cmap":
             return self.colormap(v)
-        if inherits(cls, mtransforms.Affine2DBase):
+        if kind == "affine":
             return ("affine", self.array(np.asarray(v.get_matrix(), dtype=float), own=False))
         self.extras.append(v)
         return ("extra", len(self.extras) - 1)
@@ -191,7 +234,7 @@ class _Gather:
         computed from the transforms), whose id dies with it."""
         if own and arr is not _NO_OFFSETS:
             base = arr.base
-            self.component(id(arr) if base is None else identity_key(arr))
+            self.component(ident(arr) if base is None else identity_key(arr))
         dtype = arr.dtype
         if dtype.byteorder == ">" or (dtype.byteorder == "=" and sys.byteorder == "big"):
             arr = arr.astype(dtype.newbyteorder("<"))
@@ -214,33 +257,33 @@ class _Gather:
         if self.h.deadline is not None and self.h.late():
             raise _Late  # a figure of thousands of artists: the cell's time is up
         cls = type(obj)
-        if inherits(cls, maxes.Axes):
+        kind = _artist_kind(cls)
+        if kind == "axes":
             return self.axes(obj)
-        if inherits(cls, mfigure.FigureBase):
+        if kind == "figure":
             return self.figure(obj)
         common = self.fields(obj, _COMMON)
-        if inherits(cls, mlines.Line2D):
+        if kind == "line":
             own = self.fields(obj, _LINE)
-        elif inherits(cls, mtext.Text):
+        elif kind == "text" or kind == "annotation":
             own = self.fields(obj, _TEXT)
-            if inherits(cls, mtext.Annotation):
+            if kind == "annotation":
                 own += (self.value(obj.xy),)
-        elif inherits(cls, mpatches.Patch):
+        elif kind == "rectangle":
+            own = self.fields(obj, _PATCH) + self.fields(obj, _RECTANGLE)
+        elif kind == "patch":
             own = self.fields(obj, _PATCH)
-            if inherits(cls, mpatches.Rectangle):
-                own += self.fields(obj, _RECTANGLE)
-            else:
-                own += (self.value(obj.get_path()), self.value(obj.get_patch_transform()))
-        elif inherits(cls, mcoll.QuadMesh):
+            own += (self.value(obj.get_path()), self.value(obj.get_patch_transform()))
+        elif kind == "quadmesh":
             # pcolormesh: its grid (get_paths() would build a path per cell).
             own = (self.value(obj.get_coordinates()),) + self.mapped(obj)
-        elif inherits(cls, mcoll.Collection):
+        elif kind == "collection":
             own = self.fields(obj, _COLLECTION) + self.mapped(obj)
             if obj.get_array() is None:
                 own += (self.value(obj.get_facecolor()), self.value(obj.get_edgecolor()))
-        elif inherits(cls, mimage._ImageBase):
+        elif kind == "image":
             own = self.fields(obj, _IMAGE) + self.mapped(obj)
-        elif inherits(cls, mlegend.Legend):
+        elif kind == "legend":
             own = (
                 tuple(t.get_text() for t in obj.get_texts()),
                 obj.get_title().get_text(),
@@ -297,7 +340,7 @@ class _Gather:
         reads = shared()
         if reads is None:
             return self._axes(ax)
-        found = reads.get(("axes", id(ax)))
+        found = reads.get(("axes", ident(ax)))
         if found is not None and found[0] is ax:
             for key in found[2]:
                 self.component(key)
@@ -310,7 +353,7 @@ class _Gather:
         finally:
             self._logs.pop()
         if len(self.extras) == extras:
-            reads[("axes", id(ax))] = (ax, drawn, tuple(log))
+            reads[("axes", ident(ax))] = (ax, drawn, tuple(log))
         return drawn
 
     def _axes(self, ax: Any) -> tuple[Any, ...]:

@@ -1,4 +1,5 @@
-"""Names that identify types and modules the same way in every process and on every machine."""
+"""Names that identify types and modules the same way in every process and on every machine,
+and ``ident``, the key of an object within this one."""
 
 from __future__ import annotations
 
@@ -11,12 +12,20 @@ R = TypeVar("R")
 
 _OBJECT_SIZE = object.__basicsize__
 
+#: An object's key within this process, unique among live objects like ``id()``, for the
+#: identity maps and components of a traversal. Not ``id()`` itself: ``id()`` raises the
+#: audit event ``builtins.id``, so in a kernel, where the file tracker's audit hook is
+#: installed, each call runs the hook (0.4 us measured, against 0.12 us for this: hashing
+#: 20,000 records took 29 ms instead of 21). ``object.__hash__`` is the pointer hash, a
+#: rotation of the address, so just as unique; and no user ``__hash__`` ever runs.
+ident: Callable[[object], int] = object.__hash__
+
 
 class IdCache(Generic[R]):
     """Memoise a per-class function by identity.
 
     A dict keyed by the class itself would call a metaclass's __hash__/__eq__: user code.
-    ``cache`` maps id(cls) to (cls, value); hot loops read it directly.
+    ``cache`` maps ident(cls) to (cls, value); hot loops read it directly.
     """
 
     def __init__(self, fn: Callable[[type], R]) -> None:
@@ -25,13 +34,13 @@ class IdCache(Generic[R]):
         self.__doc__ = fn.__doc__
 
     def __call__(self, cls: type) -> R:
-        hit = self.cache.get(id(cls))
+        hit = self.cache.get(ident(cls))
         if hit is not None and hit[0] is cls:
             return hit[1]
         value = self.fn(cls)
         if len(self.cache) >= 4096:
             self.cache.clear()
-        self.cache[id(cls)] = (cls, value)
+        self.cache[ident(cls)] = (cls, value)
         return value
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import xxhash
 
+from ._names import ident
 from ._wire import CHUNK, lp_str, pack_Q
 
 
@@ -128,7 +129,7 @@ class Output:
             if self.shallow:
                 self.stop("components")
             return
-        comps.update(map(id, objects))
+        comps.update(map(ident, objects))
 
     def opaque(self, type_name: str) -> None:
         """Mark a part that has no content we may read (generator, file, lock...)."""

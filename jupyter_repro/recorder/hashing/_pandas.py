@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._core import FRAME, LEAF, MUTABLE, Hasher, Spec
 from ._identity import identity_key
-from ._names import inherits, qualname
+from ._names import ident, inherits, qualname
 from ._numpy import array_body
 from ._wire import lp_str, pack_Q
 
@@ -31,7 +31,7 @@ def values_body(h: Hasher, values: Any) -> None:
         h.raw(b"n")
         _ndarray(h, values)
         return
-    h.component(id(values))
+    h.component(ident(values))
     cls = type(values)
     if inherits(cls, pd.Categorical):
         h.raw(b"c" + (b"\x01" if values.ordered else b"\x00"))

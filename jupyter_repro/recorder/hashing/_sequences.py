@@ -16,6 +16,7 @@ from typing import Any
 
 from ._containers import canonical_order, tree
 from ._core import Hasher
+from ._names import ident
 from ._wire import LEAF_BYTES, SHORT, lp, pack_Q
 
 _BIG_ENDIAN = sys.byteorder == "big"
@@ -38,8 +39,8 @@ def _strs(items: list[str]) -> bytes:
 
 
 #: Scalar kinds a bulk-packed sequence may mix, by id(type), with their one-byte codes.
-_CODES = {id(int): 1, id(float): 2, id(str): 3, id(bool): 4, id(type(None)): 5}
-_HOMOGENEOUS = {id(int): b"q", id(float): b"d", id(str): b"s", id(bool): b"?"}
+_CODES = {ident(int): 1, ident(float): 2, ident(str): 3, ident(bool): 4, ident(type(None)): 5}
+_HOMOGENEOUS = {ident(int): b"q", ident(float): b"d", ident(str): b"s", ident(bool): b"?"}
 #: Sequences of dicts at least this long are tried as records (same keys, one column a key).
 _RECORDS_MIN = 8
 
@@ -54,9 +55,9 @@ def _bulk(items: Sequence[Any]) -> tuple[bytes, bytes] | None:
     if len(items) < _BULK_MIN:
         return None
     first = type(items[0])
-    if id(first) not in _CODES:
+    if ident(first) not in _CODES:
         return None  # not a scalar sequence: settled without a pass over it
-    marker = _HOMOGENEOUS.get(id(first))
+    marker = _HOMOGENEOUS.get(ident(first))
     try:
         # One identity pass settles the common all-int/float/str case at C speed.
         if marker is not None and all(map(is_, map(type, items), repeat(first))):
@@ -65,10 +66,10 @@ def _bulk(items: Sequence[Any]) -> tuple[bytes, bytes] | None:
             if marker == b"?":
                 return marker, bytes(items)
             return marker, _packed(marker.decode(), items)
-        kinds = set(map(id, map(type, items)))  # ids: a metaclass's __hash__ never runs
+        kinds = set(map(ident, map(type, items)))  # ids: a metaclass's __hash__ never runs
         if not kinds <= _CODES.keys():
             return None
-        codes = bytes(map(_CODES.__getitem__, map(id, map(type, items))))
+        codes = bytes(map(_CODES.__getitem__, map(ident, map(type, items))))
         parts = [codes]
         for kind, code in _CODES.items():
             if kind not in kinds:
@@ -111,9 +112,9 @@ def seq(h: Hasher, items: Sequence[Any]) -> None:
 def _scalars_only(items: Sequence[Any]) -> bool:
     if not items:
         return True
-    if id(type(items[0])) not in _CODES:
+    if ident(type(items[0])) not in _CODES:
         return False  # settled without a pass
-    return set(map(id, map(type, items))) <= _CODES.keys()
+    return set(map(ident, map(type, items))) <= _CODES.keys()
 
 
 def records(h: Hasher, items: Sequence[Any]) -> bool:
@@ -164,7 +165,7 @@ def _leaf_parts(items: Any) -> list[bytes] | None:
         return None
     parts = []
     for item in items:
-        encode = LEAF_BYTES.get(id(type(item)))
+        encode = LEAF_BYTES.get(ident(type(item)))
         data = encode(item) if encode is not None else None
         if data is None:
             return None

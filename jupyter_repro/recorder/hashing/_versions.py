@@ -55,6 +55,14 @@ def module_version(module: ModuleType) -> str:
     found = namespace_of(sys.modules.get(top)).get("__version__")
     if type(found) is str:
         return found
+    # A version file written at build time (setuptools-scm's ``_version.py``): matplotlib
+    # serves ``__version__`` through a module ``__getattr__``, which is never run, and asking
+    # the installed metadata instead costs 5 ms on the first cell that holds a module of it.
+    versions = namespace_of(sys.modules.get(top + "._version"))
+    for key in ("version", "__version__"):
+        found = versions.get(key)
+        if type(found) is str:
+            return found
     if top in sys.stdlib_module_names or top in sys.builtin_module_names:
         return ""
     return _installed_version(top)

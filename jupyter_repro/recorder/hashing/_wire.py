@@ -12,6 +12,8 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from ._names import ident
+
 #: Bytes handed to xxh3 at a time for big buffers: large enough to run at memory speed, small
 #: enough that a non-contiguous array is never copied whole.
 CHUNK = 16 * 1024 * 1024
@@ -73,10 +75,10 @@ def _bytes(x: bytes) -> bytes | None:
 #: Keyed by id(type): looking a user class up in a type-keyed dict would run its metaclass's
 #: __hash__/__eq__, and builtin types live forever so their ids cannot be reused.
 LEAF_BYTES: dict[int, Callable[[Any], bytes | None]] = {
-    id(int): _int,
-    id(float): _float,
-    id(bool): _bool,
-    id(type(None)): _none,
-    id(str): _str,
-    id(bytes): _bytes,
+    ident(int): _int,
+    ident(float): _float,
+    ident(bool): _bool,
+    ident(type(None)): _none,
+    ident(str): _str,
+    ident(bytes): _bytes,
 }
