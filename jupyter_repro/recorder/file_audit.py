@@ -81,6 +81,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         opens = _ACTIVE
         if opens is not None:
             try:
+                path = args[0]
+                if event == "open" and type(path) is str and path.endswith(CODE_SUFFIXES):
+                    return  # an import reading its module: never recorded, 1,400 in a big import
                 opens._on_event(event, args)
             except Exception:  # noqa: BLE001 - an audit hook must never raise into user code
                 note_failure()

@@ -8,6 +8,7 @@ exist then), so hashing never imports them.
 from __future__ import annotations
 
 import importlib
+import operator
 import sys
 import types
 from typing import Any
@@ -37,34 +38,49 @@ _STATIC: dict[int, tuple[type, Spec]] = {
 }
 
 
+#: Classes whose instances are handles to outside state, by module: looked up once the module
+#: is loaded (a program that never imported asyncio holds no Task).
+_OPAQUE_NAMES = {
+    "_io": ("_IOBase",),
+    "_thread": ("LockType", "RLock"),
+    "threading": ("Event", "Condition", "Semaphore", "Barrier", "Thread"),
+    "_socket": ("socket",),
+    "socket": ("socket",),
+    "mmap": ("mmap",),
+    "select": ("epoll", "poll", "kqueue"),
+    "_asyncio": ("Future", "Task"),
+    "asyncio": ("AbstractEventLoop",),
+    # Weak containers and finalizers: what they hold can vanish at any collection.
+    "weakref": ("WeakValueDictionary", "WeakKeyDictionary", "finalize"),
+    "_weakrefset": ("WeakSet",),
+}
+_OPAQUE_TYPES = (
+    types.GeneratorType,
+    types.CoroutineType,
+    types.AsyncGeneratorType,
+    types.FrameType,
+    types.TracebackType,
+)
+#: The last answer of _opaque_bases, and the modules (by identity) it was built from.
+_opaque_cache: tuple[tuple[Any, ...], set[int]] = ((), set())
+
+
 def _opaque_bases() -> set[int]:
-    """ids of classes whose instances are handles to outside state, never values."""
-    found: list[Any] = [
-        types.GeneratorType,
-        types.CoroutineType,
-        types.AsyncGeneratorType,
-        types.FrameType,
-        types.TracebackType,
-    ]
-    wanted = {
-        "_io": ("_IOBase",),
-        "_thread": ("LockType", "RLock"),
-        "threading": ("Event", "Condition", "Semaphore", "Barrier", "Thread"),
-        "_socket": ("socket",),
-        "socket": ("socket",),
-        "mmap": ("mmap",),
-        "select": ("epoll", "poll", "kqueue"),
-        "_asyncio": ("Future", "Task"),
-        "asyncio": ("AbstractEventLoop",),
-        # Weak containers and finalizers: what they hold can vanish at any collection.
-        "weakref": ("WeakValueDictionary", "WeakKeyDictionary", "finalize"),
-        "_weakrefset": ("WeakSet",),
-    }
-    for module_name, names in wanted.items():
-        module = sys.modules.get(module_name)
+    """idents of classes whose instances are handles to outside state, never values. Built
+    again only when one of their modules was loaded (or replaced) since: a figure or a model
+    meets dozens of new classes, and each one looked for them (0.15 ms)."""
+    global _opaque_cache
+    modules = tuple(map(sys.modules.get, _OPAQUE_NAMES))
+    cached, bases = _opaque_cache
+    if len(cached) == len(modules) and all(map(operator.is_, modules, cached)):
+        return bases
+    found: list[Any] = list(_OPAQUE_TYPES)
+    for module, names in zip(modules, _OPAQUE_NAMES.values(), strict=True):
         if module is not None:
             found.extend(namespace_of(module).get(name) for name in names)
-    return {ident(cls) for cls in found if isinstance(cls, type)}
+    bases = {ident(cls) for cls in found if isinstance(cls, type)}
+    _opaque_cache = (modules, bases)
+    return bases
 
 
 def _library_spec(klass: type) -> Spec | None:
