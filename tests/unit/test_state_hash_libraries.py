@@ -139,6 +139,26 @@ class TestSklearn:
         assert h(pipe) == h(again)
         assert h(pipe) != h(make_pipeline(StandardScaler(), LogisticRegression(C=2)).fit(x, y))
 
+    def test_parameters_are_those_of_the_constructor_even_one_replaced_later(self) -> None:
+        """Parameter names are read once per class (sklearn asks inspect.signature at every
+        get_params); a class whose __init__ is replaced later has its new ones read."""
+        from sklearn.base import BaseEstimator
+
+        class Model(BaseEstimator):
+            def __init__(self, alpha: float = 1.0) -> None:
+                self.alpha = alpha
+
+        model = Model()
+        model.beta = 1.0  # not a parameter yet: learned state
+        before = h(model)
+        assert h(model) == before  # the cached names give the same hash
+
+        def init(self: Any, alpha: float = 1.0, beta: float = 1.0) -> None:
+            self.alpha, self.beta = alpha, beta
+
+        Model.__init__ = init  # type: ignore[method-assign]
+        assert h(model) != before  # beta moved from learned state to the parameters
+
 
 class TestStatsmodels:
     def test_looking_at_results_does_not_change_them(self) -> None:

@@ -14,12 +14,9 @@ from typing import Any
 from sklearn.base import BaseEstimator
 
 from ._core import MUTABLE, Hasher, Spec
-from ._names import ident, inherits, is_transparent, mro_of, qualname
+from ._names import id_cached, inherits, is_transparent, mro_of, qualname
 from ._objects import instance_dict
 from ._wire import pack_Q
-
-#: ident(class) -> (class, its __init__, the parameter names get_params lists for it).
-_PARAM_NAMES: dict[int, tuple[type, Any, tuple[str, ...]]] = {}
 
 
 def _params(est: Any) -> dict[str, Any]:
@@ -37,15 +34,16 @@ def _params(est: Any) -> dict[str, Any]:
 
 
 def _param_names(cls: type) -> tuple[str, ...]:
-    init = getattr(cls, "__init__", None)
-    hit = _PARAM_NAMES.get(ident(cls))
-    if hit is not None and hit[0] is cls and hit[1] is init:
-        return hit[2]
-    names = tuple(cls._get_param_names())  # type: ignore[attr-defined]
-    if len(_PARAM_NAMES) >= 4096:
-        _PARAM_NAMES.clear()
-    _PARAM_NAMES[ident(cls)] = (cls, init, names)
-    return names
+    init, names = _init_params(cls)
+    if init is getattr(cls, "__init__", None):
+        return names
+    return tuple(cls._get_param_names())  # type: ignore[attr-defined]  # __init__ replaced
+
+
+@id_cached
+def _init_params(cls: type) -> tuple[Any, tuple[str, ...]]:
+    """The class's __init__ and the parameter names get_params lists for it."""
+    return getattr(cls, "__init__", None), tuple(cls._get_param_names())  # type: ignore[attr-defined]
 
 
 def _estimator(h: Hasher, est: Any) -> None:
