@@ -378,3 +378,21 @@ def test_metaclass_eq_and_hash_never_run() -> None:
     assert d.complete, d
     assert hash_value(WithMeta).complete
     assert hash_value([WithMeta()] * 20).complete
+
+
+def test_a_handle_class_of_a_module_imported_after_hashing_began_is_still_opaque() -> None:
+    """The opaque classes are looked up once and again only when their modules change: a
+    Future of asyncio, imported after other values were hashed, is still a handle."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from jupyter_repro.recorder.state_hash import hash_value\n"
+        "hash_value([1]); hash_value(object())\n"
+        "assert 'asyncio' not in sys.modules\n"
+        "import asyncio\n"
+        "print(hash_value(asyncio.new_event_loop().create_future()).hash)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("opaque:_asyncio.Future")
